@@ -1,0 +1,88 @@
+"""The app factory."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from bot import admin, auth, db, fonts, health, webhook
+from bot.auth import SESSION_LIFETIME
+from bot.config import check_settings, load_settings, resolve_derived
+from bot.connections import connect, resolve_redis_url
+from bot.limits import MAX_WEBHOOK_BODY
+from bot.offices import load_offices
+from bot.qa import inbox
+
+csrf = CSRFProtect()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_mapping(load_settings())
+    if test_config:
+        app.config.update(test_config)
+    resolve_derived(app.config)
+    check_settings(app.config)
+    app.config.update(
+        MAX_CONTENT_LENGTH=MAX_WEBHOOK_BODY,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
+        JSON_AS_ASCII=False,
+    )
+    app.json.ensure_ascii = False
+    _configure_logging(app)
+
+    offices = app.config.get("OFFICES") or load_offices(app.config["TAMBON_OFFICES"])
+    app.extensions["tambon.offices"] = offices
+    app.config["REDIS_URL"] = resolve_redis_url(app.config)
+    app.extensions["tambon.redis"] = connect(app.config["REDIS_URL"])
+    db.init_app(app)
+    csrf.init_app(app)
+
+    app.register_blueprint(webhook.bp)
+    csrf.exempt(webhook.bp)  # LINE signs its requests; there is no browser session to forge
+    app.register_blueprint(health.bp)
+    app.register_blueprint(fonts.bp)
+    from survey import qr_pages  # late: survey imports bot (and its tables)
+    from survey import web as survey_web
+
+    app.register_blueprint(survey_web.bp)
+    app.register_blueprint(qr_pages.public)
+    app.register_blueprint(qr_pages.staff)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(inbox.bp)
+    if app.config["FAKE_LINE"]:
+        from bot.fakeline import api as fakeline_api
+
+        app.register_blueprint(fakeline_api.bp)
+        csrf.exempt(fakeline_api.bp)  # LINE's API takes bearer tokens, not browser sessions
+    if app.config["SIMULATOR"]:
+        from bot import simulator
+
+        app.register_blueprint(simulator.bp)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        if exc.code and exc.code < 500 and not _wants_html():
+            return jsonify({"message": exc.description}), exc.code
+        return exc
+
+    return app
+
+
+def _wants_html() -> bool:
+    from flask import request
+
+    return request.accept_mimetypes.accept_html and not request.path.startswith(("/line/", "/_"))
+
+
+def _configure_logging(app: Flask) -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )

@@ -1,0 +1,17 @@
+"""`tambon`: the command-line tool. One module per group of subcommands."""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli import faq, manage, processes, qr, richmenu, survey
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """tambon — LINE Official Account service for Thai local offices."""
+
+
+for module in (faq, manage, processes, qr, richmenu, survey):
+    for command in module.COMMANDS:
+        main.add_command(command)

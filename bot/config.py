@@ -1,0 +1,77 @@
+"""Settings from the environment (and `.env`), turned into Flask config keys."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+from bot.exceptions import ConfigError
+
+DEFAULT_LINE_API = "https://api.line.me"
+DEFAULT_LINE_DATA_API = "https://api-data.line.me"
+ENVIRONMENTS = ("production", "development", "demo", "test")
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_settings(env: dict[str, str] | None = None) -> dict:
+    """Read the documented variables; `.env` in the working directory fills the gaps."""
+    if env is None:
+        load_dotenv(Path.cwd() / ".env", override=False)
+        env = dict(os.environ)
+    tambon_env = env.get("TAMBON_ENV", "production")
+    if tambon_env not in ENVIRONMENTS:
+        raise ConfigError(
+            f"TAMBON_ENV must be one of {', '.join(ENVIRONMENTS)}, not {tambon_env!r}"
+        )
+    var_dir = Path(env.get("TAMBON_VAR_DIR", "var")).resolve()
+    line_api = env.get("LINE_API_BASE_URL", DEFAULT_LINE_API).rstrip("/")
+    # A fake platform serves both hosts; LINE itself splits them.
+    default_data_api = DEFAULT_LINE_DATA_API if line_api == DEFAULT_LINE_API else line_api
+    production = tambon_env == "production"
+    public_base = env.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return {
+        "TAMBON_ENV": tambon_env,
+        "VAR_DIR": str(var_dir),
+        "DATABASE_URL": env.get("DATABASE_URL") or f"sqlite:///{var_dir / 'tambon.sqlite3'}",
+        "REDIS_URL": env.get("REDIS_URL") or "",
+        "TAMBON_OFFICES": env.get("TAMBON_OFFICES", "offices.yaml"),
+        "LINE_API_BASE_URL": line_api,
+        "LINE_DATA_API_BASE_URL": env.get("LINE_DATA_API_BASE_URL", default_data_api).rstrip("/"),
+        "PUBLIC_BASE_URL": public_base,
+        "SECRET_KEY": env.get("SECRET_KEY") or ("" if production else _dev_secret(var_dir)),
+        "FAKE_LINE": _flag(env.get("FAKE_LINE")),
+        # None: decided by TAMBON_ENV once every override is in (see resolve_derived)
+        "SIMULATOR": _flag(env["SIMULATOR"]) if env.get("SIMULATOR") else None,
+        "SESSION_COOKIE_SECURE": public_base.startswith("https://"),
+    }
+
+
+def _dev_secret(var_dir: Path) -> str:
+    """Outside production a key is made once and kept, so sessions survive restarts."""
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def resolve_derived(config: dict) -> None:
+    """Settings that follow from others unless set outright."""
+    if config.get("SIMULATOR") is None:
+        config["SIMULATOR"] = config["TAMBON_ENV"] != "production"
+
+
+def check_settings(config: dict) -> None:
+    if not config.get("SECRET_KEY"):
+        raise ConfigError("SECRET_KEY is not set: production needs a long random value")
+    if len(config["SECRET_KEY"]) < 16:
+        raise ConfigError("SECRET_KEY is too short: use at least 32 random characters")

@@ -1,0 +1,1 @@
+"""Conversation: each handler maps (context, event) → (new context, replies as plain data)."""

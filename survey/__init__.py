@@ -1,0 +1,1 @@
+"""Surveys, responses, tallies, QR codes and reports (arrive with the survey issue)."""

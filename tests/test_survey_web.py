@@ -1,0 +1,121 @@
+"""The web survey for citizens without LINE."""
+
+from __future__ import annotations
+
+import re
+
+from bot import db
+from survey.definition import load_survey
+from survey.models import Response
+from survey.tally import Filters, tally
+from survey.web import RATE_LIMIT
+
+SURVEY = load_survey()
+URL = "/s/nongbua/2"
+
+
+def _csrf(client) -> str:
+    page = client.get(URL).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def _complete(value: int = 4, **extra) -> dict:
+    form = {f"item-{item.id}": str(value) for item in SURVEY.items()}
+    return {"consent": "yes", "demo-gender": "male", "comment": "", **form, **extra}
+
+
+def _n(app, counter: str = "2") -> int:
+    with app.app_context():
+        return tally(db.session(), Filters("nongbua", SURVEY.id, counter=counter), SURVEY)[
+            "overall"
+        ]["n"]
+
+
+def test_the_form_is_thai_and_complete_without_javascript(client):
+    page = client.get(URL)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "องค์การบริหารส่วนตำบลหนองบัว · กองคลัง" in html
+    assert "<script" not in html
+    for item in SURVEY.items():
+        assert f'name="item-{item.id}"' in html
+    assert "ไม่ระบุตัวตน" in html  # the privacy notice
+
+
+def test_unknown_office_or_counter_is_404(client):
+    assert client.get("/s/nongbua/99").status_code == 404
+    assert client.get("/s/nowhere/1").status_code == 404
+
+
+def test_a_missing_answer_is_named_in_thai_and_nothing_typed_is_lost(client, app):
+    form = _complete(comment="ที่จอดรถน้อย")
+    del form["item-staff_polite"]
+    answer = client.post(URL, data={**form, "csrf_token": _csrf(client)})
+    assert answer.status_code == 400
+    html = answer.get_data(as_text=True)
+    assert "กรุณาเลือกระดับความพึงพอใจของข้อนี้" in html
+    assert 'class="card missing" id="item-staff_polite"' in html
+    assert 'name="item-staff_fast"' not in html  # (no such item: guards the check below)
+    assert 'name="item-process_clear" value="4" checked' in html
+    assert "ที่จอดรถน้อย</textarea>" in html
+    assert _n(app) == 0
+
+
+def test_consent_is_required(client):
+    answer = client.post(URL, data={**_complete(consent=""), "csrf_token": _csrf(client)})
+    assert answer.status_code == 400
+    assert "ยินยอม" in answer.get_data(as_text=True)
+
+
+def test_a_post_without_csrf_token_is_refused(client, app):
+    assert client.post(URL, data=_complete()).status_code == 400
+    assert _n(app) == 0
+
+
+def test_what_a_citizen_typed_is_escaped(client):
+    attack = '<script>alert("x")</script>'
+    form = _complete(comment=attack)
+    del form["item-overall"]
+    html = client.post(URL, data={**form, "csrf_token": _csrf(client)}).get_data(as_text=True)
+    assert attack not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_a_response_is_stored_once_and_the_browser_cannot_answer_again(client, app, line):
+    answer = client.post(URL, data={**_complete(), "csrf_token": _csrf(client)})
+    assert answer.status_code == 302
+    assert "/thanks" in answer.headers["Location"]
+    thanks = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "ขอบคุณมากค่ะ" in thanks and "itas.nacc.go.th" in thanks
+    line.run_worker()
+    assert _n(app) == 1
+    with app.app_context():
+        (stored,) = db.session().query(Response).all()
+    assert (stored.channel, stored.counter, stored.gender) == ("web", "2", "male")
+    again = client.get(URL).get_data(as_text=True)
+    assert "ท่านได้ประเมินในรอบนี้แล้ว" in again
+    assert client.post(URL, data={**_complete(), "csrf_token": "x"}).status_code in {200, 400}
+    line.run_worker()
+    assert _n(app) == 1
+
+
+def test_another_browser_may_answer(app, line):
+    for _ in range(2):
+        client = app.test_client()
+        assert (
+            client.post(URL, data={**_complete(), "csrf_token": _csrf(client)}).status_code == 302
+        )
+    line.run_worker()
+    assert _n(app) == 2
+
+
+def test_posts_are_rate_limited_per_address(app):
+    for i in range(RATE_LIMIT + 1):
+        client = app.test_client()
+        form = _complete()
+        del form["item-overall"]  # incomplete: nothing is stored, only counted
+        answer = client.post(URL, data={**form, "csrf_token": _csrf(client)})
+        if i < RATE_LIMIT:
+            assert answer.status_code == 400
+    assert answer.status_code == 429
+    assert "มากเกินไป" in answer.get_data(as_text=True)

@@ -1,0 +1,1 @@
+"""rq side: queues, jobs and schedules. Data flows webhook → queue → job → store."""
