@@ -4,6 +4,7 @@ DATABASE_URL), the app, and a live HTTP server hosting the fake LINE platform.""
 from __future__ import annotations
 
 import os
+import re
 import sys
 import threading
 import warnings
@@ -16,6 +17,7 @@ from werkzeug.serving import make_server
 
 import survey.models  # noqa: F401  (so drop_all knows the survey tables)
 from bot import create_app
+from bot.auth import create_user
 from bot.connections import embedded_redis_url, stop_embedded
 from bot.db import Base, engine, make_engine
 from bot.fakeline import sender
@@ -103,6 +105,30 @@ def app(redis_url, database_url):
     yield app
     with app.app_context():
         engine().dispose()
+
+
+STAFF_PASSWORD = "correct horse battery"
+
+
+def csrf_token(client, path: str) -> str:
+    """The CSRF token of the form on `path` (tokens change at login: fetch after it)."""
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def log_in(app, client, username: str, office: str = "nongbua", role: str = "staff"):
+    with app.app_context():
+        create_user(office, username, STAFF_PASSWORD, role)
+    token = csrf_token(client, "/admin/login")
+    data = {"username": username, "password": STAFF_PASSWORD, "csrf_token": token}
+    assert client.post("/admin/login", data=data).status_code == 302
+    return client
+
+
+@pytest.fixture
+def staff_client(app, client):
+    """A test client logged in as malee, staff of nongbua."""
+    return log_in(app, client, "malee")
 
 
 @pytest.fixture

@@ -67,8 +67,9 @@ def test_a_question_the_bot_cannot_answer_goes_to_staff(app):
     assert OFFICE.contact.hours in message["text"]
 
 
-def test_a_few_letters_get_a_polite_fallback_with_a_way_on():
-    _, (message,) = _say("???")
+def test_a_few_letters_get_a_polite_fallback_with_a_way_on(app):
+    with app.app_context():
+        _, (message,) = _say("???")
     assert "ขออภัยค่ะ" in message["text"]
     assert message["quickReply"]["items"]
 

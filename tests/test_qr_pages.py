@@ -3,33 +3,16 @@
 from __future__ import annotations
 
 import io
-import re
 
-import pytest
 import zxingcpp
 from PIL import Image
 
-from bot.auth import create_user
 from survey.links import line_survey_url, web_survey_url
-
-PASSWORD = "correct horse battery"
 
 
 def _decode(png: bytes) -> str:
     (found,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
     return found.text
-
-
-@pytest.fixture
-def staff_client(app, client):
-    with app.app_context():
-        create_user("nongbua", "somsri", PASSWORD, "staff")
-    page = client.get("/admin/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    client.post(
-        "/admin/login", data={"username": "somsri", "password": PASSWORD, "csrf_token": token}
-    )
-    return client
 
 
 def test_the_eit_qr_image_is_public_and_carries_the_official_link(client, app):

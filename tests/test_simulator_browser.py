@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.faq import load_knowledge
+from tests.conftest import ROOT
+
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
 
@@ -81,6 +84,23 @@ def test_a_question_gets_an_answer(page, line):
     expect(page.locator(".msg.citizen").last).to_have_text("ติดต่อ อบต. ยังไงคะ")
     expect(page.locator(".msg.bot").last).to_contain_text("เวลาทำการ")
     expect(page.locator(".msg.bot").last).to_contain_text("1669")
+
+
+def test_the_knowledge_base_answers_and_suggests_in_the_simulator(page, line):
+    _say(page, line, "เงินคนแก่ลงทะเบียนยังไงคะ")
+    expect(page.locator(".msg.bot").first).to_contain_text("ลงทะเบียนรับเบี้ยยังชีพผู้สูงอายุ")
+    expect(page.locator(".card .template-actions button")).to_have_text("ดาวน์โหลดแบบคำขอ")
+    _say(page, line, "ภาษี")
+    expect(page.locator(".msg.bot").last).to_contain_text("ลองเลือกหัวข้อที่ตรงที่สุด")
+    chips = page.locator(".quick-replies .chip")
+    expect(chips.last).to_have_text("ไม่ตรง ถามเจ้าหน้าที่")
+    page.evaluate("document.body.dataset.webhookStatus = ''")
+    chips.first.click()
+    _delivered(page, line)
+    answer = line.calls("reply")[-1]["body"]["messages"][0]["text"]
+    demo = load_knowledge(ROOT / "knowledge" / "demo.yaml").entries
+    assert answer in {e.answer for e in demo.values()}
+    expect(page.locator(".msg.bot", has_text=answer.splitlines()[0])).to_have_count(1)
 
 
 def test_tapping_a_quick_reply_sends_what_line_sends(page, line):

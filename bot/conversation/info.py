@@ -11,6 +11,7 @@ from bot.thai import compact
 
 HELP_WORDS = {"ช่วยเหลือ", "เมนู", "help", "menu", "วิธีใช้", "ทำอะไรได้บ้าง", "ใช้ยังไง"}
 CONTACT_WORDS = ("ติดต่อ", "เบอร์โทร", "เวลาทำการ", "เปิดกี่โมง", "ปิดกี่โมง", "ที่อยู่อบต")
+MAX_CONTACT_QUESTION = 16  # ติดต่ออบตยังไง, เบอร์โทรอบต: characters once compacted
 
 
 def is_help(event: Incoming) -> bool:
@@ -41,6 +42,8 @@ def on_contact(
     office: Office, ctx: Context, event: Incoming
 ) -> tuple[Context, list[Message]] | None:
     said = compact(event.text)
-    if not any(w in said for w in CONTACT_WORDS) and event.postback_data != "a=contact":
+    # A longer question that mentions ติดต่อ (ติดต่อขออนุญาตก่อสร้าง) is for the FAQ.
+    asks = len(said) <= MAX_CONTACT_QUESTION and any(w in said for w in CONTACT_WORDS)
+    if not asks and event.postback_data != "a=contact":
         return None
     return ctx, [text(contact_text(office))]

@@ -29,5 +29,8 @@ def quick_replies() -> list[Action]:
     return [message_action(e.label, e.says) for e in ENTRIES]
 
 
+ASK_ANYTHING = "• พิมพ์คำถามได้เลย เช่น “เบี้ยผู้สูงอายุ” “จ่ายภาษีที่ดิน” ระบบจะตอบหรือส่งต่อให้เจ้าหน้าที่"
+
+
 def bullet_list() -> str:
-    return "\n".join(f"• พิมพ์ “{e.says}” เพื่อ{e.explains}" for e in ENTRIES)
+    return "\n".join([ASK_ANYTHING, *(f"• พิมพ์ “{e.says}” เพื่อ{e.explains}" for e in ENTRIES)])

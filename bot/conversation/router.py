@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.conversation import eit, fallback, greeting, info, survey
+from bot.conversation import eit, fallback, faq, greeting, info, survey
 from bot.conversation.context import Context
 from bot.events import Incoming
 from bot.limits import MAX_MESSAGES_PER_REQUEST
@@ -27,6 +27,7 @@ INTENTS: list[Handler] = [
     info.on_contact,
     survey.on_start,
     eit.on_eit,
+    faq.on_question,  # last: the knowledge base answers what no command took
 ]
 
 SILENT = {

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from bot import db
 from bot.auth import current_user, login_required
+from bot.faq.office import office_entries
 from bot.qa.models import KnowledgeAddition, QaOutcome, Question
 
 bp = Blueprint("inbox", __name__, url_prefix="/admin/inbox")
@@ -21,6 +22,7 @@ OUTCOMES = {
     "fallback": "ส่งต่อเจ้าหน้าที่",
     "smalltalk": "ทักทาย/ขอบคุณ",
 }
+PICKED = "picked"  # a suggested topic tapped: not another question, but counts for its entry
 
 
 def _local(moment: datetime | None) -> str:
@@ -43,6 +45,8 @@ def statistics(office: str, days: int = 14) -> dict:
     per_day: dict[str, int] = {}
     per_outcome: dict[str, int] = dict.fromkeys(OUTCOMES, 0)
     for day, outcome, count in rows:
+        if outcome == PICKED:
+            continue
         per_day[day.isoformat()] = per_day.get(day.isoformat(), 0) + count
         per_outcome[outcome] = per_outcome.get(outcome, 0) + count
     top = session.execute(
@@ -82,9 +86,11 @@ def index():
         .order_by(Question.answered_at.desc())
         .limit(30)
     ).all()
+    office = current_app.extensions["tambon.offices"][office_slug]
     return render_template(
         "admin/inbox.html",
-        office=current_app.extensions["tambon.offices"][office_slug],
+        office=office,
+        titles={e.id: e.question for e in office_entries(office).values()},
         open_questions=open_questions,
         recent=recent,
         stats=statistics(office_slug),
