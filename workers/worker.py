@@ -30,5 +30,6 @@ class AppWorker(Worker):
 def run(app: Flask, *, burst: bool = False, with_scheduler: bool = True) -> None:
     with app.app_context():
         conn = connect(app.config["REDIS_URL"], blocking=True)
+        refresh_matchers(app.extensions["tambon.offices"])  # the first question waits no more
         worker = AppWorker(all_queues(conn), connection=conn)
         worker.work(burst=burst, with_scheduler=with_scheduler)
