@@ -7,9 +7,8 @@ from __future__ import annotations
 import io
 import json
 import re
-import time
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from PIL import Image
@@ -24,7 +23,7 @@ from survey.definition import load_survey
 from survey.models import EitDistribution, WeeklyReport
 from survey.store import store_response
 from survey.tally import Filters, tally
-from survey.weekly import chart_token
+from survey.weekly import chart_token, last_completed_week, thai_range, week_label
 from tests.conftest import line_contract
 from workers.schedule import build_scheduler
 from workers.weekly import enqueue_due_reports
@@ -33,15 +32,24 @@ SURVEY = load_survey()
 ADMIN = "U00000000000000000000000000000a01"
 LINKED = "U" + "e" * 32
 PASSWORD = "correct horse battery"
-WEEK, MONDAY, SUNDAY = "2026-W47", date(2026, 11, 16), date(2026, 11, 22)
-MONDAY_0805 = datetime(2026, 11, 23, 1, 5, tzinfo=UTC)  # 08:05 in Bangkok
-MONDAY_0755 = datetime(2026, 11, 23, 0, 55, tzinfo=UTC)
+# The last week that has ended, so `--send` (which refuses a week under way) works any day.
+MONDAY = last_completed_week(datetime.now(UTC))
+SUNDAY, WEEK = MONDAY + timedelta(days=6), week_label(MONDAY)
+
+
+def _at(days: int, hour: int, minute: int = 0) -> datetime:
+    """UTC time `days` after MONDAY: Bangkok is 7 hours ahead."""
+    return datetime.combine(MONDAY + timedelta(days=days), time(hour, minute), UTC)
+
+
+MONDAY_0805 = _at(7, 1, 5)  # the next Monday, 08:05 in Bangkok
+MONDAY_0755 = _at(7, 0, 55)
 LONG_COMMENT = (
     "เจ้าหน้าที่บริการดีมากค่ะ แต่ที่จอดรถไม่พอ ต้องจอดริมถนนแล้วเดินไกล อยากให้ขยายลานจอดรถและเพิ่มที่นั่งรอด้วยนะคะ"
 )
 
 
-def _response(when: str, counter: str, comment: str | None = None, low: int = 2) -> dict:
+def _response(when: datetime, counter: str, comment: str | None = None, low: int = 2) -> dict:
     items = SURVEY.items()
     answers = {item.id: 4 for item in items}
     answers[items[0].id], answers[items[-1].id] = 5, low
@@ -53,8 +61,8 @@ def _response(when: str, counter: str, comment: str | None = None, low: int = 2)
         "counter": counter,
         "channel": "line",
         "respondent": uuid.uuid4().hex,
-        "period": when,
-        "submitted_at": when,
+        "period": when.isoformat(),
+        "submitted_at": when.isoformat(),
         "answers": answers,
         "demographics": {},
         "comment": comment,
@@ -63,29 +71,29 @@ def _response(when: str, counter: str, comment: str | None = None, low: int = 2)
 
 @pytest.fixture
 def week_of_data(app):
-    """Week 47 of 2026: 6 responses at two counters, 3 comments, 4 EIT hand-outs; 3 responses
+    """The week: 6 responses at two counters, 3 comments, 4 EIT hand-outs; 3 responses
     the week before, 1 the week after; 2 questions still waiting for staff."""
     this_week = [
-        _response("2026-11-16T02:00:00+00:00", "1", "ขอบคุณค่ะ"),
-        _response("2026-11-17T02:00:00+00:00", "1", low=3),
-        _response("2026-11-18T02:00:00+00:00", "1", LONG_COMMENT),
-        _response("2026-11-19T02:00:00+00:00", "1"),
-        _response("2026-11-20T02:00:00+00:00", "2", "ห้องน้ำสะอาดดี"),
-        _response("2026-11-22T10:00:00+00:00", "2"),  # Sunday 17:00 in Bangkok
+        _response(_at(0, 2), "1", "ขอบคุณค่ะ"),
+        _response(_at(1, 2), "1", low=3),
+        _response(_at(2, 2), "1", LONG_COMMENT),
+        _response(_at(3, 2), "1"),
+        _response(_at(4, 2), "2", "ห้องน้ำสะอาดดี"),
+        _response(_at(6, 10), "2"),  # Sunday 17:00 in Bangkok
     ]
-    before = [_response(f"2026-11-1{d}T02:00:00+00:00", "1") for d in (0, 1, 2)]
-    after = [_response("2026-11-22T18:00:00+00:00", "2", "สัปดาห์ถัดไป")]  # Monday 01:00 BKK
+    before = [_response(_at(d, 2), "1") for d in (-7, -6, -5)]
+    after = [_response(_at(6, 18), "2", "สัปดาห์ถัดไป")]  # Monday 01:00 in Bangkok
     with app.app_context(), db.transaction() as session:
         for payload in this_week + before + after:
             assert store_response(session, payload, SURVEY) == "stored"
-        for i, (counter, day) in enumerate([("1", 16), ("1", 17), ("1", 18), ("", 20), ("2", 9)]):
+        for i, (counter, day) in enumerate([("1", 0), ("1", 1), ("1", 2), ("", 4), ("2", -7)]):
             session.add(
                 EitDistribution(
                     id=f"line:e{i}",
                     office="nongbua",
                     counter=counter,
                     channel="line",
-                    day=date(2026, 11, day),
+                    day=MONDAY + timedelta(days=day),
                 )
             )
         for i, status in enumerate(["open", "open", "answered"]):
@@ -95,7 +103,7 @@ def week_of_data(app):
                     office="nongbua",
                     citizen="x" * 32,
                     text="ถามเรื่องถนน",
-                    asked_at=datetime(2026, 11, 20, tzinfo=UTC),
+                    asked_at=_at(4, 2),
                     status=status,
                 )
             )
@@ -144,7 +152,7 @@ def _weekly_calls(line, office="nongbua") -> list[dict]:
 def test_monday_morning_each_office_gets_one_report_matching_the_tally(app, line, week_of_data):
     assert _run_cron(app, line, MONDAY_0755) == []  # 07:55 in Bangkok: not yet
     assert _weekly_calls(line) == []
-    assert _run_cron(app, line) == ["nongbua 2026-W47", "bankhok 2026-W47"]
+    assert _run_cron(app, line) == [f"nongbua {WEEK}", f"bankhok {WEEK}"]
     (call,) = _weekly_calls(line)
     assert call["operation"] == "multicast" and call["body"]["to"] == [ADMIN]
     assert call["retry_key"]
@@ -170,8 +178,8 @@ def test_monday_morning_each_office_gets_one_report_matching_the_tally(app, line
     assert comments[0] == "“ห้องน้ำสะอาดดี”"  # newest first
     assert comments[1].endswith("…”") and len(comments[1]) < len(LONG_COMMENT)
     assert "“สัปดาห์ถัดไป”" not in texts
-    assert "16–22 พ.ย. 2569 (2026-W47)" in texts
-    assert message["altText"].startswith("สรุปผลประจำสัปดาห์ 16–22 พ.ย. 2569")
+    assert f"{thai_range(MONDAY)} ({WEEK})" in texts
+    assert message["altText"].startswith(f"สรุปผลประจำสัปดาห์ {thai_range(MONDAY)}")
     footer = [b["action"] for b in message["contents"]["footer"]["contents"]]
     assert footer[0] == {"type": "uri", "label": "เปิดแดชบอร์ด", "uri": "http://localhost/admin/"}
     # PUBLIC_BASE_URL is http here: LINE would not fetch the image, so it is a button.
@@ -189,13 +197,13 @@ def test_a_rerun_or_retry_sends_nothing_more(app, line, week_of_data):
     _run_cron(app, line)
     assert len(_weekly_calls(line)) == 1
     with app.app_context():
-        app.extensions["tambon.redis"].delete("rq:job:weekly-nongbua-2026-W47")
+        app.extensions["tambon.redis"].delete(f"rq:job:weekly-nongbua-{WEEK}")
     _run_cron(app, line)
-    _run_cron(app, line, datetime(2026, 11, 25, 5, 0, tzinfo=UTC))  # later that week
+    _run_cron(app, line, _at(9, 5))  # later that week
     assert len(_weekly_calls(line)) == 1
-    _run_cron(app, line, datetime(2026, 11, 30, 1, 5, tzinfo=UTC))  # the next Monday
-    assert [c["body"]["messages"][0]["altText"][:30] for c in _weekly_calls(line)][1].startswith(
-        "สรุปผลประจำสัปดาห์ 23–29 พ.ย."
+    _run_cron(app, line, _at(14, 1, 5))  # the next Monday
+    assert [c["body"]["messages"][0]["altText"] for c in _weekly_calls(line)][1].startswith(
+        f"สรุปผลประจำสัปดาห์ {thai_range(MONDAY + timedelta(days=7))}"
     )
 
 
@@ -255,9 +263,11 @@ def test_on_https_the_chart_is_in_the_message_and_served_signed(app, line, clien
     assert client.get(f"/charts/{forged}.png").status_code == 404
     other = chart_token("another-secret-0123456789", "nongbua", WEEK)
     assert client.get(f"/charts/{other}.png").status_code == 404
-    real_time = time.time
+    import time as clock
+
+    real_time = clock.time
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(time, "time", lambda: real_time() - 31 * 24 * 3600)
+        patch.setattr(clock, "time", lambda: real_time() - 31 * 24 * 3600)
         old = chart_token(app.config["SECRET_KEY"], "nongbua", WEEK)
     assert client.get(f"/charts/{old}.png").status_code == 410
 
@@ -304,6 +314,7 @@ def test_send_from_the_cli_then_cron_sends_nothing_more(tambon, app, line, week_
         (["--office", "nongbua", "--week", "2026-W54", "--send"], "ไม่ถูกต้อง"),
         (["--office", "nowhere", "--send"], "ไม่พบสำนักงาน 'nowhere'"),
         (["--office", "nongbua"], "--send or --preview"),
+        (["--office", "nongbua", "--week", "2099-W01", "--send"], "ยังไม่สิ้นสุด"),
     ],
 )
 def test_cli_errors_are_clear(tambon, args, said):
@@ -360,7 +371,7 @@ def test_an_admin_links_and_unlinks_their_line_account(app, client, line, week_o
         "/admin/line-link/unlink", data={"csrf_token": csrf}, follow_redirects=True
     ).get_data(as_text=True)
     assert "ยกเลิกการเชื่อมบัญชี LINE แล้ว" in done and "ขอรหัสเชื่อมบัญชี" in done
-    _run_cron(app, line, datetime(2026, 11, 30, 1, 5, tzinfo=UTC))
+    _run_cron(app, line, _at(14, 1, 5))
     assert _weekly_calls(line)[-1]["body"]["to"] == [ADMIN]
 
 

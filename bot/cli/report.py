@@ -46,6 +46,12 @@ def weekly_command(office_slug: str, week: str | None, send: bool, preview: Path
             f"{app.config['TAMBON_OFFICES']})"
         )
     label = weekly.week_label(monday)
+    if send and monday > weekly.last_completed_week(datetime.now(UTC)):
+        # Sent once per week: a report on a week still under way would stand for all of it.
+        raise click.BadParameter(
+            f"สัปดาห์ {label} ยังไม่สิ้นสุด จึงยังส่งไม่ได้ (week {label} has not ended yet: use --preview)",
+            param_hint="--week",
+        )
     with app.app_context():
         if preview:
             _, png, message = job.render(office, monday)
