@@ -17,14 +17,16 @@ from sqlalchemy import select
 from bot import db
 from bot.auth import create_user
 from bot.cli import main
+from bot.exceptions import ConfigError
 from bot.fakeline import sender
+from bot.offices import load_offices
 from bot.qa.models import Question
 from survey.definition import load_survey
 from survey.models import EitDistribution, WeeklyReport
 from survey.store import store_response
 from survey.tally import Filters, tally
 from survey.weekly import chart_token, last_completed_week, thai_range, week_label
-from tests.conftest import line_contract
+from tests.conftest import TEST_OFFICES, line_contract
 from workers.schedule import build_scheduler
 from workers.weekly import enqueue_due_reports
 
@@ -191,6 +193,7 @@ def test_monday_morning_each_office_gets_one_report_matching_the_tally(app, line
         and reports["nongbua"].figures["mean"] == overall["mean"]
     )
     assert reports["bankhok"].status == "nobody"  # no admins, no group: nothing to send
+    assert reports["nongbua"].recipients == {"group": None, "users": [], "user_count": 1}
 
 
 def test_a_rerun_or_retry_sends_nothing_more(app, line, week_of_data):
@@ -270,6 +273,20 @@ def test_on_https_the_chart_is_in_the_message_and_served_signed(app, line, clien
         patch.setattr(clock, "time", lambda: real_time() - 31 * 24 * 3600)
         old = chart_token(app.config["SECRET_KEY"], "nongbua", WEEK)
     assert client.get(f"/charts/{old}.png").status_code == 410
+
+
+def test_a_wrong_weekly_report_setting_names_the_field(tmp_path):
+    bad = TEST_OFFICES.read_text(encoding="utf-8").replace(
+        "    admins: [U00000000000000000000000000000a01]\n",
+        "    admins: [U00000000000000000000000000000a01]\n"
+        "    weekly_report: {weekday: 7, time: '8 โมง'}\n",
+    )
+    path = tmp_path / "offices.yaml"
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_offices(path)
+    assert "offices[0].weekly_report.weekday" in str(error.value)
+    assert "offices[0].weekly_report.time" in str(error.value)
 
 
 def test_cron_registers_the_weekly_job(app):

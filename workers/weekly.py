@@ -172,7 +172,9 @@ def deliver(office: Office, report: WeeklyReport) -> str:
             raise
         report = _update(report, delivered=[*report.delivered, name])
         sent += 1
-    _update(report, status="sent", sent_at=datetime.now(UTC), error=None)
+    # Sent: the admins' LINE ids are not needed any more, only how many got it.
+    audience = {**report.recipients, "users": [], "user_count": len(report.recipients["users"])}
+    _update(report, status="sent", sent_at=datetime.now(UTC), error=None, recipients=audience)
     log.info("weekly report %s %s sent in %d part(s)", office.slug, report.week, sent)
     return f"{office.slug} {report.week}: sent {sent} part(s)"
 
