@@ -1,10 +1,10 @@
-"""Tables of the LINE side: staff accounts."""
+"""Tables of the LINE side: staff accounts and the LINE accounts admins linked to them."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String, UniqueConstraint, func
+from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db import Base
@@ -24,3 +24,18 @@ class StaffUser(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class AdminLineLink(Base):
+    """An admin's own LINE account, linked by a one-time code so the bot can push the weekly
+    report to them. The raw id is kept on purpose (a push needs it): staff data, consented."""
+
+    __tablename__ = "admin_line_links"
+    __table_args__ = (UniqueConstraint("office", "line_user_id", name="uq_admin_line_links_user"),)
+
+    staff_user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), primary_key=True
+    )
+    office: Mapped[str] = mapped_column(String(40), index=True)
+    line_user_id: Mapped[str] = mapped_column(String(40))
+    linked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

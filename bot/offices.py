@@ -47,6 +47,14 @@ class SurveySettings(_Strict):
     target: int = Field(default=0, ge=0)  # responses the office aims for in a fiscal year
 
 
+class WeeklyReportSettings(_Strict):
+    """When admins get last week's tally on LINE, in Asia/Bangkok time."""
+
+    enabled: bool = True
+    weekday: int = Field(default=0, ge=0, le=6)  # 0 = Monday … 6 = Sunday
+    time: str = Field(default="08:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+
 class Office(_Strict):
     slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")
     name: str = Field(min_length=1)
@@ -59,6 +67,7 @@ class Office(_Strict):
     contact: Contact = Field(default_factory=Contact)
     survey: SurveySettings = Field(default_factory=SurveySettings)
     knowledge: str | None = None  # the office's Q&A knowledge base (docs/knowledge-base.md)
+    weekly_report: WeeklyReportSettings = Field(default_factory=WeeklyReportSettings)
 
     @field_validator("admins")
     @classmethod

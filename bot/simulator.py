@@ -25,6 +25,9 @@ CITIZENS = {
     "U" + "6b" * 16: "ลุงบุญมี (อายุ 72)",
     "U" + "7c" * 16: "คุณมานี (ค้าขาย)",
     "U" + "8d" * 16: "น้องต้นกล้า (นักศึกษา)",
+    # The demo office's admin (offices.yaml): the weekly report lands in this chat, and an
+    # admin can try linking a LINE account with the code from /admin.
+    "U0000000000000000000000000000ad01": "ปลัดสมชาย (ผู้ดูแล อบต.)",
 }
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -122,3 +123,22 @@ class EitDistribution(Base):
     channel: Mapped[str] = mapped_column(String(20))
     day: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class WeeklyReport(Base):
+    """The weekly tally sent to an office's admins: one row per office and ISO week, written
+    before the first send, so a retried or repeated job sends the same message, once."""
+
+    __tablename__ = "weekly_reports"
+
+    office: Mapped[str] = mapped_column(String(40), primary_key=True)
+    week: Mapped[str] = mapped_column(String(8), primary_key=True)  # ISO week: 2026-W47
+    status: Mapped[str] = mapped_column(String(12))  # sending, sent, failed, nobody
+    figures: Mapped[dict] = mapped_column(JSON)
+    message: Mapped[dict] = mapped_column(JSON)
+    chart_png: Mapped[bytes] = mapped_column(LargeBinary)
+    recipients: Mapped[dict] = mapped_column(JSON)  # {"group": id | None, "users": [ids]}
+    delivered: Mapped[list] = mapped_column(JSON)  # parts already accepted by LINE
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

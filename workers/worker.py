@@ -9,7 +9,8 @@ from rq import Worker
 import workers.events
 import workers.maintenance
 import workers.qa
-import workers.responses  # noqa: F401
+import workers.responses
+import workers.weekly  # noqa: F401
 from bot.connections import connect
 from bot.faq.office import refresh as refresh_matchers
 from workers.queues import all_queues

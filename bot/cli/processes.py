@@ -183,6 +183,9 @@ def _print_welcome(base: str, password: str) -> None:
  ลองส่งตัวอย่าง webhook ของ LINE / send LINE's sample webhook body:
    .venv/bin/tambon send-webhook --office demo --url {base} FILE.json
 
+ สรุปผลประจำสัปดาห์ทาง LINE / the weekly report on LINE (แชตของ "ปลัดสมชาย" ในหน้าทดลองแชต):
+   .venv/bin/tambon report weekly --office demo --send
+
  เชื่อมต่อ LINE จริง / To connect a real LINE channel:
    1. ตั้งค่า DEMO_LINE_CHANNEL_SECRET และ DEMO_LINE_CHANNEL_ACCESS_TOKEN (หรือแก้ offices.yaml)
       set DEMO_LINE_CHANNEL_SECRET and DEMO_LINE_CHANNEL_ACCESS_TOKEN (or edit offices.yaml)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.conversation import eit, fallback, faq, greeting, info, survey
+from bot.conversation import eit, fallback, faq, greeting, info, link, survey
 from bot.conversation.context import Context
 from bot.events import Incoming
 from bot.limits import MAX_MESSAGES_PER_REQUEST
@@ -22,6 +22,7 @@ STATE_REMINDERS: dict[str, Callable[[Office, Context], list[Message]]] = {"surve
 
 # Tried in order for text and postbacks; the first that returns a result answers.
 INTENTS: list[Handler] = [
+    link.on_link_code,  # exactly six digits while an admin's code is live
     greeting.on_hello,
     info.on_help,
     info.on_contact,

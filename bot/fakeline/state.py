@@ -52,7 +52,8 @@ class FakeLineState:
         """Make the next calls of `operation` (reply, push, …) answer these statuses.
 
         With after_accepting, the request takes effect first and only its answer is lost,
-        as when a connection drops after LINE accepted a push.
+        as when a connection drops after LINE accepted a push. Status 0 lets that call
+        through, so a later one can fail: fail_next("multicast", 0, 500).
         """
         if statuses:
             mark = "!" if after_accepting else ""
@@ -64,6 +65,8 @@ class FakeLineState:
         if not raw:
             return None
         value = raw.decode()
+        if value == "0":
+            return None
         return int(value.rstrip("!")), value.endswith("!")
 
     # what was called ---------------------------------------------------------------------
