@@ -15,7 +15,6 @@ from PIL import Image
 from sqlalchemy import select
 
 from bot import db
-from bot.auth import create_user
 from bot.cli import main
 from bot.exceptions import ConfigError
 from bot.fakeline import sender
@@ -26,14 +25,13 @@ from survey.models import EitDistribution, WeeklyReport
 from survey.store import store_response
 from survey.tally import Filters, tally
 from survey.weekly import chart_token, last_completed_week, thai_range, week_label
-from tests.conftest import TEST_OFFICES, line_contract
+from tests.conftest import TEST_OFFICES, csrf_token, line_contract, log_in
 from workers.schedule import build_scheduler
 from workers.weekly import enqueue_due_reports
 
 SURVEY = load_survey()
 ADMIN = "U00000000000000000000000000000a01"
 LINKED = "U" + "e" * 32
-PASSWORD = "correct horse battery"
 # The last week that has ended, so `--send` (which refuses a week under way) works any day.
 MONDAY = last_completed_week(datetime.now(UTC))
 SUNDAY, WEEK = MONDAY + timedelta(days=6), week_label(MONDAY)
@@ -343,16 +341,8 @@ def test_cli_errors_are_clear(tambon, args, said):
 
 
 def _login(app, client, username: str, role: str) -> str:
-    with app.app_context():
-        create_user("nongbua", username, PASSWORD, role)
-    page = client.get("/admin/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    client.post(
-        "/admin/login", data={"username": username, "password": PASSWORD, "csrf_token": token}
-    )
-    return re.search(
-        r'name="csrf_token" value="([^"]+)"', client.get("/admin/").get_data(as_text=True)
-    ).group(1)
+    log_in(app, client, username, role=role)
+    return csrf_token(client, "/admin/")
 
 
 def _say(line, user: str, words: str) -> str:
