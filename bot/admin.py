@@ -1,4 +1,4 @@
-"""/admin: the office's staff pages (later issues add the inbox, dashboard and exports)."""
+"""/admin: the office's staff pages; the front page is the survey dashboard."""
 
 from __future__ import annotations
 
@@ -15,4 +15,12 @@ def index():
     user = current_user()
     office = current_app.extensions["tambon.offices"][user.office]
     webhook_url = f"{current_app.config['PUBLIC_BASE_URL']}/line/{office.slug}/webhook"
-    return render_template("admin/index.html", user=user, office=office, webhook_url=webhook_url)
+    from survey.dashboard import dashboard_context  # late: survey imports bot
+
+    return render_template(
+        "admin/index.html",
+        user=user,
+        office=office,
+        webhook_url=webhook_url,
+        **dashboard_context(office),
+    )
