@@ -29,7 +29,7 @@ from survey.tally import Filters, eit_distributions, tally
 
 bp = Blueprint("dashboard", __name__, url_prefix="/admin/dashboard", template_folder="templates")
 COMMENTS_PER_PAGE = 20
-WEEKS_IN_CHART = 16
+WEEKS_IN_CHART = 12
 CHARTS = {
     "weeks": "จำนวนผู้ตอบรายสัปดาห์",
     "aspects": "ค่าเฉลี่ยความพึงพอใจรายด้าน",
@@ -129,19 +129,19 @@ def chart(name: str):
     session = db.session()
     if name == "weeks":
         weeks = figures.weekly_counts(session, f)[-WEEKS_IN_CHART:]
-        png = charts.columns(
-            [thai_short_date(w, year=False) for w, _ in weeks], [n for _, n in weeks]
-        )
+        labels = [thai_short_date(w, year=False).replace(" ", "\n") for w, _ in weeks]
+        # Narrow, so that on a phone the picture shrinks less and the labels stay legible.
+        png = charts.columns(labels, [n for _, n in weeks], width_px=720, height_px=480)
     elif name == "counters":
         rows = figures.by_counter(session, f, office, survey.top)
         png = charts.horizontal_bars(
-            [r["name"] for r in rows], [r["n"] for r in rows], value_format="{:,.0f}"
+            [r["name"] for r in rows], [r["n"] for r in rows], value_format="{:,.0f}", width_px=640
         )
     else:
         data = tally(session, f, survey)
         rows = data[name]
         labels = [r["title"] if name == "aspects" else r["text"] for r in rows]
-        png = charts.horizontal_bars(labels, [r["mean"] for r in rows], xmax=5)
+        png = charts.horizontal_bars(labels, [r["mean"] for r in rows], xmax=5, width_px=640)
     return Response(png, mimetype="image/png", headers={"Cache-Control": "private, max-age=300"})
 
 
