@@ -5,17 +5,29 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
 from bot.auth import create_user
 from tests.sample_responses import SCRIPT, store_sample
-from tests.test_simulator_browser import browser  # noqa: F401  (the shared fixture)
+from tests.test_simulator_browser import CHROMIUM, CHROMIUM_ARGS
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
 PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Closed with this module: Playwright's sync API allows one running instance at a time."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not at {CHROMIUM}: `sudo apt-get install chromium`")
+    with playwright_sync.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture
@@ -28,7 +40,7 @@ def server(app):
     thread.join()
 
 
-def test_the_dashboard_fits_a_phone_and_its_charts_load(app, server, browser):  # noqa: F811
+def test_the_dashboard_fits_a_phone_and_its_charts_load(app, server, browser):
     store_sample(app, 60)
     with app.app_context():
         create_user("nongbua", "somsri", PASSWORD, "admin")
