@@ -1,4 +1,4 @@
-"""/admin: the office's staff pages (later issues add the inbox, dashboard and exports)."""
+"""/admin: the office's staff pages; the front page is the survey dashboard."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ def _page(code: str | None = None):
     user = current_user()
     office = current_app.extensions["tambon.offices"][user.office]
     webhook_url = f"{current_app.config['PUBLIC_BASE_URL']}/line/{office.slug}/webhook"
+    from survey.dashboard import dashboard_context  # late: survey imports bot
+
     return render_template(
         "admin/index.html",
         user=user,
@@ -22,6 +24,7 @@ def _page(code: str | None = None):
         line_link=linking.link_of(user) if user.role == "admin" else None,
         link_code=code,
         code_minutes=linking.CODE_TTL // 60,
+        **dashboard_context(office),
     )
 
 

@@ -47,13 +47,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.exempt(webhook.bp)  # LINE signs its requests; there is no browser session to forge
     app.register_blueprint(health.bp)
     app.register_blueprint(fonts.bp)
-    from survey import qr_pages, weekly_web  # late: survey imports bot (and its tables)
+    from survey import dashboard, qr_pages, weekly_web  # late: survey imports bot (and its tables)
     from survey import web as survey_web
 
     app.register_blueprint(survey_web.bp)
     app.register_blueprint(weekly_web.bp)
     app.register_blueprint(qr_pages.public)
     app.register_blueprint(qr_pages.staff)
+    app.register_blueprint(dashboard.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(inbox.bp)

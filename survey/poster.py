@@ -11,12 +11,11 @@ from collections.abc import Sequence
 
 from fpdf import FPDF
 
-from bot.fonts import sarabun
 from bot.offices import Counter, Office
 from survey.links import line_survey_url, web_survey_url
+from survey.pdf import FONT, thai_pdf
 from survey.qr import qr_svg
 
-FONT = "Sarabun"
 MARGIN = 15.0
 ACCENT = (18, 74, 140)  # dark blue: reads well in print, and in grey on a mono printer
 INK = (30, 30, 30)
@@ -51,17 +50,9 @@ def poster_pdf(office: Office, counters: Sequence[Counter], public_base_url: str
 
 
 def _new_pdf(office: Office) -> FPDF:
-    pdf = FPDF(format="A4")
-    pdf.add_font(FONT, "", str(sarabun("Regular")))
-    pdf.add_font(FONT, "B", str(sarabun("Bold")))
-    # Without shaping, Thai tone marks collide with the vowels above them.
-    pdf.set_text_shaping(True)
+    pdf = thai_pdf(FPDF(format="A4"), f"โปสเตอร์ประเมินความพึงพอใจ — {office.name}")
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(False)  # the layout fits a page; a page break would split it
-    pdf.set_title(f"โปสเตอร์ประเมินความพึงพอใจ — {office.name}")
-    pdf.set_lang("th")
-    pdf.set_creator("tambon")
-    pdf.alias_nb_pages(None)  # else a name containing "{nb}" would print the page count
     return pdf
 
 

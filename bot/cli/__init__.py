@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from bot.cli import faq, manage, processes, qr, report, richmenu, survey
+from bot.cli import export, faq, manage, processes, qr, report, richmenu, survey
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -12,6 +12,6 @@ def main() -> None:
     """tambon — LINE Official Account service for Thai local offices."""
 
 
-for module in (faq, manage, processes, qr, report, richmenu, survey):
+for module in (export, faq, manage, processes, qr, report, richmenu, survey):
     for command in module.COMMANDS:
         main.add_command(command)
