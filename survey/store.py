@@ -107,15 +107,16 @@ def store_response(session: Session, payload: dict, survey: Survey) -> str:
         for item, value in payload["answers"].items()
     )
     where = {k: row[k] for k in ("office", "survey_id", "version", "day", "counter")}
-    _increment(session, ResponseTally, where)
-    for item, value in payload["answers"].items():
-        _increment(session, ItemTally, {**where, "item_id": item, "value": value})
+    _increment(session, ResponseTally, [where])
+    items = [{**where, "item_id": i, "value": v} for i, v in payload["answers"].items()]
+    _increment(session, ItemTally, items)
     return "stored"
 
 
-def _increment(session: Session, model, key: dict) -> None:
-    statement = insert_for(session, model).values(**key, count=1)
+def _increment(session: Session, model, keys: list[dict]) -> None:
+    """Add one to each key's count, in one statement (one round trip on PostgreSQL)."""
+    statement = insert_for(session, model).values([{**key, "count": 1} for key in keys])
     statement = statement.on_conflict_do_update(
-        index_elements=list(key), set_={"count": model.count + 1}
+        index_elements=list(keys[0]), set_={"count": model.count + statement.excluded.count}
     )
     session.execute(statement)
