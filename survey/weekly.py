@@ -20,6 +20,7 @@ from bot.offices import Office
 from bot.qa.models import Question
 from survey import charts
 from survey.definition import survey_for_office
+from survey.fiscal import SHORT_MONTHS, to_be
 from survey.models import Response, ResponseTally
 from survey.store import BANGKOK
 from survey.tally import Filters, eit_distributions, tally
@@ -29,21 +30,6 @@ HISTORY_WEEKS = 8
 NEWEST_COMMENTS = 3
 COMMENT_CHARS = 80
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-_MONTHS = (
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-)
-MUTED = "#8a94a6"
 
 
 class BadWeek(TambonError):
@@ -84,8 +70,8 @@ def send_moment(office: Office, now: datetime) -> datetime:
 
 
 def thai_day(day: date, *, year: bool = True) -> str:
-    shown = f"{day.day} {_MONTHS[day.month - 1]}"
-    return f"{shown} {day.year + 543}" if year else shown
+    shown = f"{day.day} {SHORT_MONTHS[day.month - 1]}"
+    return f"{shown} {to_be(day.year)}" if year else shown
 
 
 def thai_range(monday: date) -> str:
@@ -281,7 +267,7 @@ def _row(label: str, value: str) -> dict:
         "layout": "horizontal",
         "spacing": "md",
         "contents": [
-            _text(label, size="sm", color=MUTED, flex=5),
+            _text(label, size="sm", color=charts.MUTED_COLOUR, flex=5),
             _text(value, size="sm", flex=6, align="end"),
         ],
     }
@@ -348,15 +334,19 @@ def build_message(
     """A Flex bubble in Thai. LINE fetches images over HTTPS only: on an http deployment
     (demo, development) the chart is a button that opens it instead."""
     header = [
-        _text("สรุปผลประจำสัปดาห์", weight="bold", size="lg", color="#06c755"),
+        _text("สรุปผลประจำสัปดาห์", weight="bold", size="lg", color=charts.BAR_COLOUR),
         _text(f.office_name, weight="bold", size="sm"),
-        _text(f"{thai_range(date.fromisoformat(f.date_from))} ({f.week})", size="xs", color=MUTED),
+        _text(
+            f"{thai_range(date.fromisoformat(f.date_from))} ({f.week})",
+            size="xs",
+            color=charts.MUTED_COLOUR,
+        ),
     ]
     buttons = [
         {
             "type": "button",
             "style": "primary",
-            "color": "#06c755",
+            "color": charts.BAR_COLOUR,
             "action": uri_action("เปิดแดชบอร์ด", f"{base_url}/admin/"),
         }
     ]
