@@ -12,23 +12,8 @@ from html import unescape
 import pytest
 from openpyxl import load_workbook
 
-from bot.auth import create_user
 from bot.cli import main
 from tests.sample_responses import FORMULA, SCRIPT, store_sample
-
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def staff_client(app, client):
-    with app.app_context():
-        create_user("nongbua", "somsri", PASSWORD, "staff")
-    page = client.get("/admin/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    client.post(
-        "/admin/login", data={"username": "somsri", "password": PASSWORD, "csrf_token": token}
-    )
-    return client
 
 
 def _tally(runner, *args) -> dict:

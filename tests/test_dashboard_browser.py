@@ -11,12 +11,12 @@ import pytest
 from werkzeug.serving import make_server
 
 from bot.auth import create_user
+from tests.conftest import STAFF_PASSWORD
 from tests.sample_responses import SCRIPT, store_sample
 from tests.test_simulator_browser import CHROMIUM, CHROMIUM_ARGS
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,7 @@ def server(app):
 def test_the_dashboard_fits_a_phone_and_its_charts_load(app, server, browser):
     store_sample(app, 60)
     with app.app_context():
-        create_user("nongbua", "somsri", PASSWORD, "admin")
+        create_user("nongbua", "somsri", STAFF_PASSWORD, "admin")
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, locale="th-TH", device_scale_factor=2
     )
@@ -52,7 +52,7 @@ def test_the_dashboard_fits_a_phone_and_its_charts_load(app, server, browser):
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(f"{server}/admin/login")
     page.fill("input[name=username]", "somsri")
-    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=password]", STAFF_PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{server}/admin/")
     expect(page.locator("#stat-n")).to_have_text("60 คน")
