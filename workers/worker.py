@@ -10,10 +10,12 @@ import workers.events
 import workers.maintenance
 import workers.qa
 import workers.responses
-import workers.weekly  # noqa: F401
+import workers.weekly
 from bot.connections import connect
 from bot.faq.office import refresh as refresh_matchers
 from workers.queues import all_queues
+
+EVENT_JOB = f"{workers.events.handle_event.__module__}.{workers.events.handle_event.__name__}"
 
 
 class AppWorker(Worker):
@@ -24,7 +26,8 @@ class AppWorker(Worker):
     """
 
     def execute_job(self, job, queue):
-        refresh_matchers(current_app.extensions["tambon.offices"])
+        if job.func_name == EVENT_JOB:  # only conversations ask the knowledge base
+            refresh_matchers(current_app.extensions["tambon.offices"])
         return super().execute_job(job, queue)
 
 
