@@ -14,6 +14,7 @@ from functools import cache
 import matplotlib
 from matplotlib import font_manager
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from bot.fonts import sarabun
 
@@ -93,6 +94,7 @@ def columns(
     ax.set_xticks(range(len(labels)), labels)
     top = max([*list(values), 1])
     ax.set_ylim(0, top * 1.2)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # people, not fractions of them
     for x, value in enumerate(values):
         ax.text(x, value + top * 0.02, f"{value:,.0f}", ha="center")
     _tidy(ax, title)
