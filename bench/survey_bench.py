@@ -1,6 +1,6 @@
 """Survey responses: how fast one rq worker stores them, and how fast a year's tally is.
 
-    .venv/bin/python bench/survey.py [--part store|tally|both] [--rounds 3] [--jobs 2000]
+    .venv/bin/python bench/survey_bench.py [--part store|tally|both] [--rounds 3] [--jobs 2000]
         [--responses 1000000] [--database-url postgresql://…] [--redis-url redis://…/15]
 
 1. Store throughput. One real rq worker (workers.worker.run: the forking Worker, as in
@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 
 # Run as a script, bench/ comes first on sys.path and this file would shadow the `survey`
-# package. The repo root first fixes that, and lets the worker import bench.survey.noop.
+# package. The repo root first fixes that, and lets the worker import bench.survey_bench.noop.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import argparse
@@ -69,7 +69,7 @@ from workers.worker import run as run_worker
 ROOT = Path(__file__).resolve().parent.parent
 OFFICES = ROOT / "offices.yaml"
 OFFICE = "demo"  # three counters
-NOOP = "bench.survey.noop"
+NOOP = "bench.survey_bench.noop"
 SCRATCH_DB = "tambon_bench"
 WARMUP_JOBS = 100
 TARGET_RATIO = 0.5
@@ -673,7 +673,7 @@ def bench(args: argparse.Namespace, stack: ExitStack) -> bool:
     parts: list[Callable[[argparse.Namespace, Resources], bool]] = []
     if args.part in ("store", "both"):
         start_redis(res, args.redis_url)
-        importlib.import_module("bench.survey")  # the no-op's module, loaded before forks
+        importlib.import_module("bench.survey_bench")  # the no-op's module, loaded before forks
         parts.append(store_part)
     if args.part in ("tally", "both"):
         parts.append(tally_part)
