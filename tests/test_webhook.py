@@ -145,3 +145,29 @@ def test_the_webhook_needs_no_csrf_token_but_a_signature(client, app):
     app.config["WTF_CSRF_ENABLED"] = True
     body = _body(text_event(CITIZEN, "สวัสดี"))
     assert _post(client, body, sign(body, SECRET)).status_code == 200
+
+
+def test_each_event_is_marked_and_queued_together_once(client, app):
+    first, second = text_event(CITIZEN, "หนึ่ง"), text_event(CITIZEN, "สอง")
+    no_id = {**text_event(CITIZEN, "ไม่มีรหัส"), "webhookEventId": ""}
+    body = _body(first, first, no_id)
+    assert _post(client, body, sign(body, SECRET)).status_code == 200
+    assert _queued(app) == 2  # the repeated copy is dropped; an event without an id is kept
+    body = _body(first, second)
+    assert _post(client, body, sign(body, SECRET)).status_code == 200
+    assert _queued(app) == 3  # only the new one
+    conn = app.extensions["tambon.redis"]
+    job = Queue("events", connection=conn).fetch_job(f"event-nongbua-{second['webhookEventId']}")
+    assert job.func_name == "workers.events.handle_event"
+    assert job.args == ("nongbua", second) and job.retries_left == 3
+
+
+def test_a_failed_enqueue_leaves_no_seen_mark_so_the_redelivery_is_queued(client, app):
+    conn = app.extensions["tambon.redis"]
+    event = text_event(CITIZEN, "ลองใหม่")
+    conn.set("rq:queue:events", "not a list")  # RPUSH fails inside the script
+    body = _body(event)
+    assert _post(client, body, sign(body, SECRET)).status_code == 503
+    conn.delete("rq:queue:events")
+    assert _post(client, body, sign(body, SECRET)).status_code == 200
+    assert _queued(app) == 1

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from flask import current_app
-from redis import Redis, WatchError
+from redis import Redis
+from redis.commands.core import Script
 from rq import Queue, Retry, get_current_job
 
 from workers.defaults import (
@@ -68,45 +69,63 @@ def _first_of_each(events: list[dict]) -> list[dict]:
     return kept
 
 
-def enqueue_events(office: str, events: list[dict]) -> int:
-    """Queue each event not seen before; return how many were queued.
+# For each event not seen before, replays the commands rq would have sent to queue its job,
+# then marks it seen: one round trip. A script runs alone, so no other delivery interleaves;
+# Redis does not roll a failed script back, which is why the mark comes last: an error
+# leaves the event unmarked, and LINE's redelivery queues it. ARGV: ttl, then per event:
+# has-key flag, command count, then per command its argument count and arguments.
+# KEYS: the seen-marks of the events that have an id.
+_MARK_AND_QUEUE = """
+local ttl, pos, k, queued = ARGV[1], 2, 1, 0
+while pos <= #ARGV do
+  local key = nil
+  if ARGV[pos] == '1' then
+    key = KEYS[k]
+    k = k + 1
+  end
+  local fresh = key == nil or redis.call('EXISTS', key) == 0
+  local commands = tonumber(ARGV[pos + 1])
+  pos = pos + 2
+  for _ = 1, commands do
+    local count = tonumber(ARGV[pos])
+    if fresh then redis.call(unpack(ARGV, pos + 1, pos + count)) end
+    pos = pos + 1 + count
+  end
+  if fresh then
+    if key then redis.call('SET', key, '1', 'EX', ttl) end
+    queued = queued + 1
+  end
+end
+return queued
+"""
+# Bytes, so no client is needed to hash it; EVALSHA loads it on a server that lacks it.
+_SCRIPT = Script(None, _MARK_AND_QUEUE.encode())
 
-    The seen-marks and the jobs are written in one MULTI/EXEC: either LINE's event is
-    both marked and queued, or neither, so a failure cannot turn a redelivery into a drop.
-    """
-    events = _first_of_each(sorted(events, key=_timestamp))
-    ids = [str(e.get("webhookEventId") or "") for e in events]
-    keys = [seen_key(office, i) for i in ids if i]
-    queue = get_queue(EVENTS_QUEUE)
+
+def enqueue_events(office: str, events: list[dict]) -> int:
+    """Queue each event not seen before (kept 24 h by webhookEventId); return how many."""
+    connection = redis()
+    queue = get_queue(EVENTS_QUEUE, connection)
     retry = retry_policy()
-    with redis().pipeline() as pipe:
-        while True:
-            try:
-                if keys:
-                    pipe.watch(*keys)
-                seen = {k for k, v in zip(keys, pipe.mget(keys) if keys else [], strict=True) if v}
-                fresh = [
-                    (i, e)
-                    for i, e in zip(ids, events, strict=True)
-                    if not i or seen_key(office, i) not in seen
-                ]
-                if not fresh:
-                    pipe.reset()
-                    return 0
-                pipe.multi()
-                for event_id, event in fresh:
-                    if event_id:
-                        pipe.set(seen_key(office, event_id), 1, ex=SEEN_EVENT_TTL)
-                    queue.enqueue_call(
-                        "workers.events.handle_event",
-                        args=(office, event),
-                        job_id=f"event-{office}-{event_id}" if _SAFE_ID.match(event_id) else None,
-                        timeout=EVENT_JOB_TIMEOUT,
-                        failure_ttl=FAILURE_TTL,
-                        retry=retry,
-                        pipeline=pipe,
-                    )
-                pipe.execute()
-                return len(fresh)
-            except WatchError:
-                continue  # another delivery of the same event raced us: look again
+    keys: list[str] = []
+    argv: list = [SEEN_EVENT_TTL]
+    # rq writes a job through a pipeline it is given; this one is never executed, only read.
+    capture = connection.pipeline(transaction=False)
+    for event in _first_of_each(sorted(events, key=_timestamp)):
+        event_id = str(event.get("webhookEventId") or "")
+        queue.enqueue_call(
+            "workers.events.handle_event",
+            args=(office, event),
+            job_id=f"event-{office}-{event_id}" if _SAFE_ID.match(event_id) else None,
+            timeout=EVENT_JOB_TIMEOUT,
+            failure_ttl=FAILURE_TTL,
+            retry=retry,
+            pipeline=capture,
+        )
+        if event_id:
+            keys.append(seen_key(office, event_id))
+        argv += ["1" if event_id else "0", len(capture.command_stack)]
+        for command, _options in capture.command_stack:
+            argv += [len(command), *command]
+        capture.reset()
+    return int(_SCRIPT(keys=keys, args=argv, client=connection))
