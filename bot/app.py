@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify
+from flask import Flask, Request, jsonify
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
@@ -34,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         JSON_AS_ASCII=False,
     )
     app.json.ensure_ascii = False
+    app.session_interface = NoSessionForLine()
     _configure_logging(app)
 
     offices = app.config.get("OFFICES") or load_offices(app.config["TAMBON_OFFICES"])
@@ -81,6 +83,16 @@ def _wants_html() -> bool:
     from flask import request
 
     return request.accept_mimetypes.accept_html and not request.path.startswith(("/line/", "/_"))
+
+
+class NoSessionForLine(SecureCookieSessionInterface):
+    """LINE's webhook calls carry no cookie and need no session: skip reading and signing one
+    (it is most of the per-request cost Flask adds to the webhook)."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if request.path.startswith("/line/"):
+            return None  # Flask then uses a null session and never saves it
+        return super().open_session(app, request)
 
 
 def _configure_logging(app: Flask) -> None:
