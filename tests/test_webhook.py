@@ -160,6 +160,7 @@ def test_each_event_is_marked_and_queued_together_once(client, app):
     job = Queue("events", connection=conn).fetch_job(f"event-nongbua-{second['webhookEventId']}")
     assert job.func_name == "workers.events.handle_event"
     assert job.args == ("nongbua", second) and job.retries_left == 3
+    assert CITIZEN not in job.description  # rq logs the description of every job it runs
 
 
 def test_a_failed_enqueue_leaves_no_seen_mark_so_the_redelivery_is_queued(client, app):

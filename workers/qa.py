@@ -7,7 +7,6 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from rq import Retry
 from sqlalchemy import select
 
 from bot import db
@@ -15,8 +14,8 @@ from bot.exceptions import LineRejectedError
 from bot.line_client import multicast, push, retry_key
 from bot.messages import text
 from bot.qa.models import Question
-from workers.defaults import DEFAULT_QUEUE, FAILURE_TTL, RETRY_INTERVALS
-from workers.queues import get_queue, no_more_retries, redis
+from workers.defaults import DEFAULT_QUEUE, FAILURE_TTL
+from workers.queues import get_queue, no_more_retries, redis, retry_policy
 
 log = logging.getLogger(__name__)
 QA_NOTIFY_DELAY = 60  # seconds: questions arriving within a minute make one alert
@@ -106,11 +105,10 @@ def deliver_answer(question_id: str) -> str:
 
 
 def enqueue_answer_delivery(question_id: str) -> None:
-    intervals = list(current_app.config.get("RETRY_INTERVALS", RETRY_INTERVALS))
     get_queue(DEFAULT_QUEUE).enqueue_call(
         "workers.qa.deliver_answer",
         args=(question_id,),
         job_id="qa-answer-" + hashlib.sha256(question_id.encode()).hexdigest()[:24],
-        retry=Retry(max=len(intervals), interval=intervals),
+        retry=retry_policy(),
         failure_ttl=FAILURE_TTL,
     )

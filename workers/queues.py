@@ -120,6 +120,8 @@ def enqueue_events(office: str, events: list[dict]) -> int:
             timeout=EVENT_JOB_TIMEOUT,
             failure_ttl=FAILURE_TTL,
             retry=retry,
+            # rq logs a job's description; by default that is its arguments, with the user id.
+            description=f"LINE event {event_id[:40] or '(no id)'} for {office}",
             pipeline=capture,
         )
         if event_id:

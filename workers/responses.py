@@ -5,27 +5,26 @@ from __future__ import annotations
 import logging
 
 from flask import current_app
-from rq import Retry
 
 from bot import db
 from survey.definition import Survey, parse_survey, survey_for_office
 from survey.models import SurveyVersion
 from survey.store import InvalidResponse, store_response
-from workers.defaults import FAILURE_TTL, RESPONSES_QUEUE, RETRY_INTERVALS
-from workers.queues import get_queue, no_more_retries
+from workers.defaults import FAILURE_TTL, RESPONSES_QUEUE
+from workers.queues import get_queue, no_more_retries, retry_policy
 
 log = logging.getLogger(__name__)
 
 
 def enqueue_response(payload: dict) -> None:
     """Queue a finished response. Enqueuing the same response id twice stores it once."""
-    intervals = list(current_app.config.get("RETRY_INTERVALS", RETRY_INTERVALS))
     get_queue(RESPONSES_QUEUE).enqueue_call(
         "workers.responses.store",
         args=(payload,),
         job_id=f"response-{payload['response_id']}",
+        description=f"survey response {payload['response_id']}",  # not the comment (logged)
         failure_ttl=FAILURE_TTL,
-        retry=Retry(max=len(intervals), interval=intervals),
+        retry=retry_policy(),
     )
 
 
