@@ -10,7 +10,12 @@ class ConfigError(TambonError):
 
 
 class LineTransientError(TambonError):
-    """LINE answered 429 or 5xx, or could not be reached: the job retries later."""
+    """LINE answered 429 or 5xx, or could not be reached: the job retries later, no sooner
+    than LINE's Retry-After when it sent one."""
+
+    def __init__(self, message: str, retry_after: int | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class LineRejectedError(TambonError):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import time
 import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from flask import current_app
 from linebot.v3.messaging import (
@@ -19,6 +23,8 @@ from linebot.v3.messaging import (
     ReplyMessageRequest,
 )
 from redis import Redis
+from redis.exceptions import RedisError
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.exceptions import HTTPError as TransportError
 
 from bot.exceptions import LineRejectedError, LineTransientError
@@ -30,6 +36,8 @@ from workers.defaults import SENT_CHUNK_TTL
 
 log = logging.getLogger(__name__)
 TIMEOUT = (3.05, 15)
+# LINE: a reply token lives "about a minute"; refused sooner than this, it was used.
+REPLY_TOKEN_LIFETIME = 50
 _RETRY_KEY_NAMESPACE = uuid.UUID("6f1c9a52-8e33-4c1b-9a4e-3b1f0c2d7e11")
 _clients: dict[tuple[str, str], ApiClient] = {}
 os.register_at_fork(after_in_child=_clients.clear)
@@ -68,46 +76,89 @@ def _lines_complaint(exc: ApiException) -> str:
         return ""
 
 
+def _retry_after(exc: ApiException) -> int | None:
+    value = (exc.headers or {}).get("Retry-After", "")
+    return int(value) if str(value).strip().isdigit() else None
+
+
 def _classify(exc: Exception, what: str) -> Exception:
     if isinstance(exc, ApiException):
         status = exc.status or 0
         if status == 429 or status >= 500:
-            return LineTransientError(f"{what}: LINE answered {status}")
+            return LineTransientError(f"{what}: LINE answered {status}", _retry_after(exc))
         return LineRejectedError(f"{what}: LINE answered {status}: {_lines_complaint(exc)}")
     return LineTransientError(f"{what}: LINE unreachable: {type(exc).__name__}")
 
 
+def _may_have_been_taken(exc: Exception) -> bool:
+    """Whether LINE may have acted on a request whose answer we did not get: a 5xx, or a
+    connection lost after the request went out (not one that never connected)."""
+    if isinstance(exc, ApiException):
+        return (exc.status or 0) >= 500
+    reason = getattr(exc, "reason", None)
+    return not isinstance(exc, NewConnectionError | ConnectTimeoutError) and not isinstance(
+        reason, NewConnectionError | ConnectTimeoutError
+    )
+
+
+def _timeout() -> tuple[float, float]:
+    return tuple(current_app.config.get("LINE_TIMEOUT", TIMEOUT))
+
+
+def month_key(office: str, when: datetime | None = None) -> str:
+    return f"tambon:billed:{office}:{(when or datetime.now(UTC)).strftime('%Y-%m')}"
+
+
+def count_billed(office: Office, kind: str, messages: int) -> None:
+    """Every pushed message costs the office quota (a reply is free): counted by kind."""
+    with contextlib.suppress(RedisError):  # a count must never fail a send that went out
+        current_app.extensions["tambon.redis"].hincrby(month_key(office.slug), kind, messages)
+
+
+def billed_this_month(office: Office) -> dict[str, int]:
+    raw = current_app.extensions["tambon.redis"].hgetall(month_key(office.slug))
+    return {k.decode(): int(v) for k, v in raw.items()}
+
+
 def reply(office: Office, reply_token: str, messages: list[Message]) -> None:
     request = ReplyMessageRequest.from_dict({"replyToken": reply_token, "messages": messages})
-    messaging_api(office).reply_message(request, _request_timeout=TIMEOUT)
+    messaging_api(office).reply_message(request, _request_timeout=_timeout())
 
 
-def push(office: Office, to: str, messages: list[Message], key: str) -> None:
+def push(office: Office, to: str, messages: list[Message], key: str, *, kind: str) -> None:
     """Push once: a repeat with the same key is answered 409 by LINE, which means done."""
     request = PushMessageRequest.from_dict({"to": to, "messages": messages})
     try:
-        messaging_api(office).push_message(request, x_line_retry_key=key, _request_timeout=TIMEOUT)
+        messaging_api(office).push_message(
+            request, x_line_retry_key=key, _request_timeout=_timeout()
+        )
     except ApiException as exc:
         if exc.status != 409:
             raise _classify(exc, "push") from exc
         log.info("push %s: already accepted earlier (409)", key)
+        return
     except TransportError as exc:
         raise _classify(exc, "push") from exc
+    count_billed(office, kind, len(messages))
 
 
-def multicast(office: Office, to: list[str], messages: list[Message], key: str) -> None:
+def multicast(
+    office: Office, to: list[str], messages: list[Message], key: str, *, kind: str
+) -> None:
     for start in range(0, len(to), MAX_MULTICAST_RECIPIENTS):
         batch = to[start : start + MAX_MULTICAST_RECIPIENTS]
         request = MulticastRequest.from_dict({"to": batch, "messages": messages})
         try:
             messaging_api(office).multicast(
-                request, x_line_retry_key=retry_key(key, str(start)), _request_timeout=TIMEOUT
+                request, x_line_retry_key=retry_key(key, str(start)), _request_timeout=_timeout()
             )
         except ApiException as exc:
             if exc.status != 409:
                 raise _classify(exc, "multicast") from exc
+            continue
         except TransportError as exc:
             raise _classify(exc, "multicast") from exc
+        count_billed(office, kind, len(batch) * len(messages))
 
 
 def deliver(
@@ -118,6 +169,7 @@ def deliver(
     reply_token: str,
     to: str,
     messages: list[Message],
+    timestamp: int = 0,
 ) -> None:
     """Send an event's replies: reply token first, push when it is refused.
 
@@ -128,26 +180,61 @@ def deliver(
         mark = f"tambon:sent:{office.slug}:{event_id}:{index}"
         if event_id and conn.exists(mark):
             continue
+        send = _Send(office, conn, event_id, reply_token, to, timestamp)
         try:
-            _send_chunk(office, index, chunk, event_id=event_id, reply_token=reply_token, to=to)
+            send.chunk(index, chunk)
         except (ApiException, TransportError) as exc:
             raise _classify(exc, f"event {event_id} chunk {index}") from exc
         if event_id:
             conn.set(mark, 1, ex=SENT_CHUNK_TTL)
 
 
-def _send_chunk(
-    office: Office, index: int, chunk: list[Message], *, event_id: str, reply_token: str, to: str
-) -> None:
-    if index == 0 and reply_token:
-        try:
-            reply(office, reply_token, chunk)
-            return
-        except ApiException as exc:
-            if exc.status != 400 or "reply token" not in _lines_complaint(exc).lower():
-                raise
-            log.info("event %s: reply token refused, pushing instead", event_id)
-    if not to:
-        raise LineRejectedError(f"event {event_id}: nobody to push to")
-    log.info("event %s: push to %s", event_id, log_ref(to))
-    push(office, to, chunk, retry_key(office.slug, event_id, str(index)))
+@dataclass
+class _Send:
+    office: Office
+    conn: Redis
+    event_id: str
+    reply_token: str
+    to: str
+    timestamp: int
+
+    @property
+    def _tried_key(self) -> str:
+        return f"tambon:reply-unsure:{self.office.slug}:{self.event_id}"
+
+    def chunk(self, index: int, chunk: list[Message]) -> None:
+        if index == 0 and self.reply_token:
+            try:
+                reply(self.office, self.reply_token, chunk)
+                return
+            except (ApiException, TransportError) as exc:
+                if not _reply_token_refused(exc):
+                    if self.event_id and _may_have_been_taken(exc):
+                        self.conn.set(self._tried_key, 1, ex=SENT_CHUNK_TTL)
+                    raise
+            if self._our_lost_reply_was_taken():
+                log.info("event %s: the earlier reply was taken; not pushing again", self.event_id)
+                return
+            log.info("event %s: reply token refused, pushing instead", self.event_id)
+        if not self.to:
+            raise LineRejectedError(f"event {self.event_id}: nobody to push to")
+        log.info("event %s: push to %s", self.event_id, log_ref(self.to))
+        kind = "reply-fallback" if index == 0 else "reply-overflow"
+        key = retry_key(self.office.slug, self.event_id, str(index))
+        push(self.office, self.to, chunk, key, kind=kind)
+
+    def _our_lost_reply_was_taken(self) -> bool:
+        """A token refused while it should still live, after a reply whose answer was lost,
+        was used by that reply: pushing now would say everything twice."""
+        if not self.event_id or not self.conn.exists(self._tried_key):
+            return False
+        age = time.time() - self.timestamp / 1000
+        return 0 <= age < REPLY_TOKEN_LIFETIME
+
+
+def _reply_token_refused(exc: Exception) -> bool:
+    return (
+        isinstance(exc, ApiException)
+        and exc.status == 400
+        and "reply token" in _lines_complaint(exc).lower()
+    )

@@ -90,6 +90,7 @@ def _test_config(redis_url: str, database_url: str, **extra) -> dict:
         "LINE_DATA_API_BASE_URL": "http://127.0.0.1:9/_fakeline",
         "PUBLIC_BASE_URL": "http://localhost",
         "RETRY_INTERVALS": [0, 0, 0],  # retries at once, so a burst worker runs them
+        "EVENT_RETRY_INTERVALS": [0, 0, 0],
         "QA_NOTIFY_DELAY": 0,
         **extra,
     }
@@ -163,8 +164,8 @@ class LinePlatform:
         return sender.post_events(f"{self.base_url}/line/{office}/webhook", secret, events)
 
     def run_worker(self) -> None:
-        """A real rq worker (forking, as in production) until the queues are empty."""
-        run_worker(self.app, burst=True, with_scheduler=False)
+        """A real rq worker (the production class, in this process) until the queues are empty."""
+        run_worker(self.app, burst=True)
 
     def calls(self, operation: str | None = None, *, accepted: bool | None = True) -> list[dict]:
         return self.fake.calls(operation, accepted=accepted)

@@ -31,7 +31,7 @@ def test_healthz_names_the_database_when_it_is_down(redis_url, tmp_path):
 
 
 def test_only_one_cron_process_runs(app):
-    from workers.schedule import build_scheduler
+    from workers.cron import build_scheduler
 
     conn = app.extensions["tambon.redis"]
     first, second = build_scheduler(conn), build_scheduler(conn)
@@ -51,7 +51,7 @@ def test_cron_heartbeat_job_runs_on_a_worker(app, line):
 
 
 def test_the_schedule_is_in_utc_and_holds_the_heartbeat(app):
-    from workers.schedule import build_scheduler
+    from workers.cron import build_scheduler
 
     jobs = build_scheduler(app.extensions["tambon.redis"]).get_jobs()
     assert [job.name for job in jobs] == ["heartbeat", "weekly-reports"]

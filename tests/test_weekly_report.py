@@ -26,7 +26,7 @@ from survey.store import store_response
 from survey.tally import Filters, tally
 from survey.weekly import chart_token, last_completed_week, thai_range, week_label
 from tests.conftest import TEST_OFFICES, csrf_token, line_contract, log_in
-from workers.schedule import build_scheduler
+from workers.cron import build_scheduler
 from workers.weekly import enqueue_due_reports
 
 SURVEY = load_survey()

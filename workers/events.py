@@ -38,6 +38,7 @@ def handle_event(office_slug: str, raw_event: dict) -> str:
                     reply_token=event.reply_token,
                     to=event.chat_id,
                     messages=messages,
+                    timestamp=event.timestamp,
                 )
             except LineRejectedError:
                 no_more_retries()

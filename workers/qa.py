@@ -66,9 +66,9 @@ def notify_staff(office_slug: str) -> str:
             message = [text(_alert(office, questions))]
             key = retry_key(office_slug, "qa-alert", questions[-1].id)
             if office.staff_group_id:
-                push(office, office.staff_group_id, message, key)
+                push(office, office.staff_group_id, message, key, kind="staff-alert")
             elif office.admins:
-                multicast(office, office.admins, message, key)
+                multicast(office, office.admins, message, key, kind="staff-alert")
             else:
                 log.warning("office %s has no staff group or admins to alert", office_slug)
                 return "nobody to alert"
@@ -91,7 +91,11 @@ def deliver_answer(question_id: str) -> str:
             )
             try:
                 push(
-                    office, question.line_user_id, [text(body)], retry_key("qa-answer", question_id)
+                    office,
+                    question.line_user_id,
+                    [text(body)],
+                    retry_key("qa-answer", question_id),
+                    kind="staff-answer",
                 )
             except LineRejectedError as exc:
                 refused = exc

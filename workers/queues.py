@@ -8,12 +8,15 @@ from flask import current_app
 from redis import Redis
 from redis.commands.core import Script
 from rq import Queue, Retry, get_current_job
+from rq.job import Job
 
 from workers.defaults import (
     ALL_QUEUES,
     EVENT_JOB_TIMEOUT,
+    EVENT_RETRY_INTERVALS,
     EVENTS_QUEUE,
     FAILURE_TTL,
+    MAX_RETRY_AFTER,
     RETRY_INTERVALS,
     SEEN_EVENT_TTL,
 )
@@ -33,9 +36,25 @@ def all_queues(connection: Redis) -> list[Queue]:
     return [Queue(name, connection=connection) for name in ALL_QUEUES]
 
 
-def retry_policy() -> Retry:
-    intervals = list(current_app.config.get("RETRY_INTERVALS", RETRY_INTERVALS))
-    return Retry(max=len(intervals), interval=intervals)
+def retry_policy(*, chat: bool = False) -> Retry:
+    """Backoff for a job that LINE or the database failed; a chat's is seconds, not minutes."""
+    if chat:
+        intervals = current_app.config.get("EVENT_RETRY_INTERVALS", EVENT_RETRY_INTERVALS)
+    else:
+        intervals = current_app.config.get("RETRY_INTERVALS", RETRY_INTERVALS)
+    return Retry(max=len(intervals), interval=list(intervals))
+
+
+def honour_retry_after(job: Job, exc_type, exc_value, traceback) -> bool:
+    """rq exception handler, run before rq schedules the retry: when LINE said how long to
+    wait (429 / 503 Retry-After), the next retry waits at least that long."""
+    retry_after = getattr(exc_value, "retry_after", None)
+    if retry_after and job.retries_left and job.retry_intervals:
+        intervals = list(job.retry_intervals)
+        index = max(len(intervals) - job.retries_left, 0)
+        intervals[index] = max(intervals[index], min(retry_after, MAX_RETRY_AFTER))
+        job.retry_intervals = intervals
+    return True  # the default handling (retry or failed registry) goes on
 
 
 def no_more_retries() -> None:
@@ -106,7 +125,7 @@ def enqueue_events(office: str, events: list[dict]) -> int:
     """Queue each event not seen before (kept 24 h by webhookEventId); return how many."""
     connection = redis()
     queue = get_queue(EVENTS_QUEUE, connection)
-    retry = retry_policy()
+    retry = retry_policy(chat=True)
     keys: list[str] = []
     argv: list = [SEEN_EVENT_TTL]
     # rq writes a job through a pipeline it is given; this one is never executed, only read.

@@ -163,9 +163,9 @@ def deliver(office: Office, report: WeeklyReport) -> str:
         key = retry_key(office.slug, report.week, name)
         try:
             if isinstance(to, str):
-                push(office, to, messages, key)
+                push(office, to, messages, key, kind="weekly-report")
             else:
-                multicast(office, to, messages, key)
+                multicast(office, to, messages, key, kind="weekly-report")
         except LineRejectedError as exc:
             _update(report, status="failed", error=str(exc))
             no_more_retries()

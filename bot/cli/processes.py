@@ -39,19 +39,32 @@ def _with_redis_url(env: dict[str, str]) -> dict[str, str]:
 
 
 @click.command()
-@click.option("--burst", is_flag=True, help="work until the queues are empty, then stop")
-def worker(burst: bool) -> None:
-    """An rq worker on the app's queues, with the scheduler that runs delayed retries."""
+@click.option("--burst", is_flag=True, help="one worker in this process until the queues are empty")
+@click.option(
+    "--processes",
+    type=click.IntRange(1, 64),
+    envvar="WORKER_PROCESSES",
+    default=None,
+    help="worker processes (default: one per CPU core)",
+)
+def worker(burst: bool, processes: int | None) -> None:
+    """rq workers on the app's queues under a supervisor that restarts them, hands a dead
+    worker's job back at once and runs delayed retries."""
+    from workers.pool import default_processes, supervise
     from workers.worker import run
 
-    run(make_app(), burst=burst)
+    app = make_app()
+    if burst:
+        run(app, burst=True)
+    else:
+        supervise(app, processes or default_processes())
 
 
 @click.command()
 def cron() -> None:
     """The one process that enqueues scheduled jobs (rq's CronScheduler)."""
     from bot.connections import connect
-    from workers.schedule import build_scheduler
+    from workers.cron import build_scheduler
 
     app = make_app()
     scheduler = build_scheduler(connect(app.config["REDIS_URL"], blocking=True))
