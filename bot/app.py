@@ -63,6 +63,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["FAKE_LINE"]:
         from bot.fakeline import api as fakeline_api
 
+        if app.config.get("FAKE_LINE_REDIS_URL"):
+            app.extensions["tambon.fakeline.redis"] = connect(app.config["FAKE_LINE_REDIS_URL"])
         app.register_blueprint(fakeline_api.bp)
         csrf.exempt(fakeline_api.bp)  # LINE's API takes bearer tokens, not browser sessions
     if app.config["SIMULATOR"]:

@@ -49,7 +49,20 @@ def load_settings(env: dict[str, str] | None = None) -> dict:
         # None: decided by TAMBON_ENV once every override is in (see resolve_derived)
         "SIMULATOR": _flag(env["SIMULATOR"]) if env.get("SIMULATOR") else None,
         "SESSION_COOKIE_SECURE": public_base.startswith("https://"),
+        "FAKE_LINE_REDIS_URL": env.get("FAKE_LINE_REDIS_URL", ""),
+        **_line_timeout(env.get("LINE_TIMEOUT")),
     }
+
+
+def _line_timeout(value: str | None) -> dict:
+    """LINE_TIMEOUT="connect,read" in seconds (default 3.05,15)."""
+    if not value:
+        return {}
+    try:
+        connect, read = (float(part) for part in value.split(","))
+    except ValueError:
+        raise ConfigError(f"LINE_TIMEOUT must be two numbers, connect,read: not {value!r}") from None
+    return {"LINE_TIMEOUT": (connect, read)}
 
 
 def _dev_secret(var_dir: Path) -> str:

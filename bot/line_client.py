@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 TIMEOUT = (3.05, 15)
 # LINE: a reply token lives "about a minute"; refused sooner than this, it was used.
 REPLY_TOKEN_LIFETIME = 50
+_NOT_CONNECTED = (NewConnectionError, ConnectTimeoutError)
 _RETRY_KEY_NAMESPACE = uuid.UUID("6f1c9a52-8e33-4c1b-9a4e-3b1f0c2d7e11")
 _clients: dict[tuple[str, str], ApiClient] = {}
 os.register_at_fork(after_in_child=_clients.clear)
@@ -88,17 +89,6 @@ def _classify(exc: Exception, what: str) -> Exception:
             return LineTransientError(f"{what}: LINE answered {status}", _retry_after(exc))
         return LineRejectedError(f"{what}: LINE answered {status}: {_lines_complaint(exc)}")
     return LineTransientError(f"{what}: LINE unreachable: {type(exc).__name__}")
-
-
-def _may_have_been_taken(exc: Exception) -> bool:
-    """Whether LINE may have acted on a request whose answer we did not get: a 5xx, or a
-    connection lost after the request went out (not one that never connected)."""
-    if isinstance(exc, ApiException):
-        return (exc.status or 0) >= 500
-    reason = getattr(exc, "reason", None)
-    return not isinstance(exc, NewConnectionError | ConnectTimeoutError) and not isinstance(
-        reason, NewConnectionError | ConnectTimeoutError
-    )
 
 
 def _timeout() -> tuple[float, float]:
@@ -198,24 +188,9 @@ class _Send:
     to: str
     timestamp: int
 
-    @property
-    def _tried_key(self) -> str:
-        return f"tambon:reply-unsure:{self.office.slug}:{self.event_id}"
-
     def chunk(self, index: int, chunk: list[Message]) -> None:
-        if index == 0 and self.reply_token:
-            try:
-                reply(self.office, self.reply_token, chunk)
-                return
-            except (ApiException, TransportError) as exc:
-                if not _reply_token_refused(exc):
-                    if self.event_id and _may_have_been_taken(exc):
-                        self.conn.set(self._tried_key, 1, ex=SENT_CHUNK_TTL)
-                    raise
-            if self._our_lost_reply_was_taken():
-                log.info("event %s: the earlier reply was taken; not pushing again", self.event_id)
-                return
-            log.info("event %s: reply token refused, pushing instead", self.event_id)
+        if index == 0 and self.reply_token and self._reply(chunk):
+            return
         if not self.to:
             raise LineRejectedError(f"event {self.event_id}: nobody to push to")
         log.info("event %s: push to %s", self.event_id, log_ref(self.to))
@@ -223,13 +198,56 @@ class _Send:
         key = retry_key(self.office.slug, self.event_id, str(index))
         push(self.office, self.to, chunk, key, kind=kind)
 
-    def _our_lost_reply_was_taken(self) -> bool:
-        """A token refused while it should still live, after a reply whose answer was lost,
-        was used by that reply: pushing now would say everything twice."""
-        if not self.event_id or not self.conn.exists(self._tried_key):
+    def _reply(self, chunk: list[Message]) -> bool:
+        """True when the reply went out (now, or in an earlier run whose answer was lost);
+        False when the token is refused and a push must carry it."""
+        before = self._state()
+        if before == b"refused":
             return False
-        age = time.time() - self.timestamp / 1000
-        return 0 <= age < REPLY_TOKEN_LIFETIME
+        self._set_state(b"unsure")  # written before sending: a crash leaves it behind
+        try:
+            reply(self.office, self.reply_token, chunk)
+            return True
+        except ApiException as exc:
+            if not _reply_token_refused(exc):
+                if exc.status == 429:
+                    self._set_state(None)  # refused before LINE acted on it
+                raise
+        except TransportError as exc:
+            if _never_sent(exc):
+                self._set_state(None)
+            raise
+        if before == b"unsure" and self._token_should_still_live():
+            log.info("event %s: the earlier reply went out; not pushing it", self.event_id)
+            return True
+        self._set_state(b"refused")
+        log.info("event %s: reply token refused, pushing instead", self.event_id)
+        return False
+
+    @property
+    def _state_key(self) -> str:
+        return f"tambon:reply:{self.office.slug}:{self.event_id}"
+
+    def _state(self) -> bytes | None:
+        return self.conn.get(self._state_key) if self.event_id else None
+
+    def _set_state(self, value: bytes | None) -> None:
+        if not self.event_id:
+            return
+        if value is None:
+            self.conn.delete(self._state_key)
+        else:
+            self.conn.set(self._state_key, value, ex=SENT_CHUNK_TTL)
+
+    def _token_should_still_live(self) -> bool:
+        """A young token refused to a retried reply was used by the earlier run (its answer
+        lost to a crash, a timeout or a 5xx): pushing now would say everything twice."""
+        return 0 <= time.time() - self.timestamp / 1000 < REPLY_TOKEN_LIFETIME
+
+
+def _never_sent(exc: TransportError) -> bool:
+    reason = getattr(exc, "reason", None)
+    return isinstance(exc, _NOT_CONNECTED) or isinstance(reason, _NOT_CONNECTED)
 
 
 def _reply_token_refused(exc: Exception) -> bool:

@@ -92,6 +92,8 @@ def _worker_main(app: Flask, supervisor: int) -> None:
 
 
 def supervise(app: Flask, processes: int) -> None:
+    pool = AppWorkerPool(app, processes)
+    pool.check_workers(respawn=False)  # a predecessor's dead workers: their jobs go back now
     with app.app_context():
         refresh_matchers(app.extensions["tambon.offices"])  # once, shared by every worker
-    AppWorkerPool(app, processes).start()
+    pool.start()

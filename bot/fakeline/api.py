@@ -5,13 +5,14 @@ Mounted at /_fakeline when FAKE_LINE is on; point LINE_API_BASE_URL there.
 
 from __future__ import annotations
 
+import time
 import uuid
 from functools import wraps
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from bot.fakeline.checks import CHAT_ID, USER_ID, UUID, check_action, check_messages
-from bot.fakeline.state import FakeLineState
+from bot.fakeline.state import FakeLineState, Fault
 from workers.queues import redis
 
 bp = Blueprint("fakeline", __name__, url_prefix="/_fakeline")
@@ -23,7 +24,9 @@ UNAUTHORIZED = (
 
 
 def state() -> FakeLineState:
-    return FakeLineState(redis())
+    """Kept in the app's Redis, or in its own (FAKE_LINE_REDIS_URL), so that a test can
+    break the app's Redis without breaking LINE."""
+    return FakeLineState(current_app.extensions.get("tambon.fakeline.redis") or redis())
 
 
 def _answer(status: int, message: str = "", **extra) -> tuple[Response, int]:
@@ -47,10 +50,10 @@ def operation(name: str):
                 status, answer = 401, _answer(401, UNAUTHORIZED)
             else:
                 fault = state().take_fault(name)
-                if fault is None or fault[1]:
+                if fault is None or fault.after_accepting:
                     answer = view(*args, **kwargs)
                 if fault is not None:
-                    answer = _answer(fault[0], f"injected failure {fault[0]}")
+                    answer = _faulty(fault, answer if fault.after_accepting else None)
                 status = answer[1] if isinstance(answer, tuple) else answer.status_code
             state().record(
                 {
@@ -68,6 +71,17 @@ def operation(name: str):
         return wrapper
 
     return decorate
+
+
+def _faulty(fault: Fault, answer):
+    if fault.delay:
+        time.sleep(fault.delay)
+    if fault.status == 200 and answer is not None:
+        return answer
+    response, status = _answer(fault.status, f"injected failure {fault.status}")
+    if fault.retry_after is not None:
+        response.headers["Retry-After"] = str(fault.retry_after)
+    return response, status
 
 
 def _channel_of(authorization: str) -> str | None:

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import json
+import random
 import secrets
 import time
 import uuid
+from dataclasses import dataclass
 
 from redis import Redis
 
 P = "fakeline:"
 REPLY_TOKEN_TTL = 60  # LINE: a reply token is good for about a minute
 RETRY_KEY_TTL = 24 * 3600
+
+
+@dataclass(frozen=True)
+class Fault:
+    status: int  # 200: the call goes through, its answer delayed (a timeout)
+    after_accepting: bool = False
+    retry_after: int | None = None
+    delay: float = 0
 
 
 class FakeLineState:
@@ -59,15 +69,51 @@ class FakeLineState:
             mark = "!" if after_accepting else ""
             self.conn.rpush(f"{P}faults:{operation}", *(f"{s}{mark}" for s in statuses))
 
-    def take_fault(self, operation: str) -> tuple[int, bool] | None:
-        """(status, after_accepting) of the next injected failure, if any."""
+    def take_fault(self, operation: str) -> Fault | None:
+        """The next injected failure of this call, if any: queued ones first, then a storm."""
         raw = self.conn.lpop(f"{P}faults:{operation}")
-        if not raw:
+        if raw:
+            value = raw.decode()
+            if value == "0":
+                return None
+            return Fault(int(value.rstrip("!")), after_accepting=value.endswith("!"))
+        storm = self.conn.hgetall(f"{P}storm:{operation}")
+        if not storm or random.random() >= float(storm[b"rate"]):  # noqa: S311
             return None
-        value = raw.decode()
-        if value == "0":
-            return None
-        return int(value.rstrip("!")), value.endswith("!")
+        retry_after = int(storm[b"retry_after"]) if storm.get(b"retry_after") else None
+        return Fault(
+            int(storm[b"status"]),
+            after_accepting=storm.get(b"after_accepting") == b"1",
+            retry_after=retry_after,
+            delay=float(storm.get(b"delay", 0)),
+        )
+
+    def storm(
+        self,
+        operation: str,
+        *,
+        rate: float,
+        status: int = 500,
+        retry_after: int | None = None,
+        delay: float = 0,
+        after_accepting: bool = False,
+    ) -> None:
+        """From now on a share `rate` of `operation` calls fail with `status` (Retry-After
+        when given). Status 200 with a delay is a timeout: the call takes effect, and its
+        answer comes after `delay` seconds, when the caller may have given up."""
+        fields = {"rate": rate, "status": status, "delay": delay}
+        fields |= {"after_accepting": int(after_accepting or status == 200)}
+        if retry_after is not None:
+            fields["retry_after"] = retry_after
+        self.conn.delete(f"{P}storm:{operation}")
+        self.conn.hset(f"{P}storm:{operation}", mapping=fields)
+
+    def calm(self) -> None:
+        """End every storm and queued failure."""
+        for key in self.conn.scan_iter(match=f"{P}storm:*"):
+            self.conn.delete(key)
+        for key in self.conn.scan_iter(match=f"{P}faults:*"):
+            self.conn.delete(key)
 
     # what was called ---------------------------------------------------------------------
     def record(self, call: dict) -> dict:
