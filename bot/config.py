@@ -61,7 +61,8 @@ def _line_timeout(value: str | None) -> dict:
     try:
         connect, read = (float(part) for part in value.split(","))
     except ValueError:
-        raise ConfigError(f"LINE_TIMEOUT must be two numbers, connect,read: not {value!r}") from None
+        message = f"LINE_TIMEOUT must be two numbers, connect,read: not {value!r}"
+        raise ConfigError(message) from None
     return {"LINE_TIMEOUT": (connect, read)}
 
 
