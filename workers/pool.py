@@ -70,6 +70,7 @@ class AppWorkerPool(WorkerPool):
     def tick(self) -> None:
         queues = self.queues
         recovery.recover_dead_workers(self.connection, queues)
+        recovery.requeue_stranded(self.connection, queues)
         self.scheduler.tick()
         if time.monotonic() - self._cleaned_at >= REGISTRY_CLEAN_INTERVAL:
             recovery.clean(queues)

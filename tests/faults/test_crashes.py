@@ -10,37 +10,10 @@ from __future__ import annotations
 import os
 import random
 import signal
-import threading
 import time
 
-from bot.fakeline import sender
 from tests.faults.conftest import record, scale
-from tests.faults.harness import QUESTION, busy_worker_pids, latencies, wait_for
-
-
-def citizen(i: int) -> str:
-    return f"U{i:032x}"
-
-
-class Asking(threading.Thread):
-    """Citizens asking one question each, at a steady rate; when each was asked."""
-
-    def __init__(self, stack, citizens: list[str], per_second: float):
-        super().__init__(daemon=True)
-        self.stack, self.citizens, self.per_second = stack, citizens, per_second
-        self.asked: dict[str, float] = {}
-        self.event_ids: dict[str, str] = {}
-
-    def run(self) -> None:
-        for n, user in enumerate(self.citizens):
-            event = self.stack.event(sender.text_event(user, QUESTION))
-            if n % 5 == 0:  # LINE kept it over a minute: its reply token has died
-                event["timestamp"] -= 70_000
-                self.stack.fake.expire_reply_token(event["replyToken"])
-            self.asked[user] = time.time()
-            self.event_ids[user] = (event["webhookEventId"], event["replyToken"][:8], n % 5 == 0)
-            self.stack.deliver_like_line([event])
-            time.sleep(1 / self.per_second)  # pacing the load, not waiting for anything
+from tests.faults.harness import Asking, busy_worker_pids, citizen, latencies, wait_for
 
 
 def kill_a_busy_worker(stack, killed: dict[int, float]) -> bool:
@@ -77,11 +50,9 @@ def test_workers_killed_mid_job_answer_everyone_exactly_once(stack_factory):
             kills += 1
         time.sleep(random.uniform(0.1, 0.5))  # pacing the kills
     asking.join()
-    everyone = asking.citizens
-    missing = lambda: [asking.event_ids[c] for c in everyone if not stack.entries(c)]  # noqa: E731
-    wait_for(lambda: not missing(), 120, lambda: f"answers to events {missing()[:5]}")
+    wait_for(lambda: not asking.missing(), 120, lambda: f"answers to {asking.missing()[:5]}")
     wait_for(lambda: stack.queued_or_running() == 0, 60, "the queues to drain")
-    counts = [len(stack.entries(c)) for c in everyone]
+    counts = asking.answers_per_citizen()
     waits = latencies(stack, asking.asked)
     handed_back = stack.handed_back_at()
     recovery = sorted(handed_back[pid] - at for pid, at in killed.items() if pid in handed_back)
@@ -93,7 +64,7 @@ def test_workers_killed_mid_job_answer_everyone_exactly_once(stack_factory):
     ]
     record(
         "crashes",
-        questions=len(everyone),
+        questions=len(counts),
         worker_sigkills=kills - supervisor_kills,
         supervisor_sigkills=supervisor_kills,
         answered_once=counts.count(1),
@@ -104,7 +75,7 @@ def test_workers_killed_mid_job_answer_everyone_exactly_once(stack_factory):
         pushes=len(stack.fake.calls("push", accepted=True)),
         **waits,
     )
-    assert counts.count(1) == len(everyone), "a citizen got no answer, or two"
+    assert counts.count(1) == len(counts), "a citizen got no answer, or two"
     assert stack.failed_jobs() == []
     assert len(recovery) >= len(killed) // 2, "kills did not land mid-job"
     assert max(alone) < 2, f"a killed job waited too long to be handed back: {recovery}"
