@@ -7,9 +7,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+SQLITE_BUSY_TIMEOUT = 15  # seconds a write waits for another process's lock
 
 
 class Base(DeclarativeBase):
@@ -27,7 +29,9 @@ def normalise_url(url: str) -> str:
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT}
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -69,6 +73,22 @@ def transaction() -> Iterator[Session]:
     """A fresh session whose work commits together or not at all."""
     with current_app.extensions["tambon.db"].begin() as s:
         yield s
+
+
+def check_writable(timeout_ms: int = 500) -> None:
+    """Raise OperationalError when the database cannot take a write now. On SQLite a
+    reader still gets through while another process holds the write lock, so /healthz
+    asks for that lock (and lets it go at once) to see what a job would meet."""
+    with engine().connect() as conn:
+        if conn.dialect.name != "sqlite":
+            conn.execute(text("SELECT 1"))
+            return
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={int(timeout_ms)}")
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.exec_driver_sql("ROLLBACK")
+        finally:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT * 1000}")
 
 
 def insert_for(session: Session, model):

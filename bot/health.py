@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 from redis.exceptions import RedisError
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import db
@@ -16,7 +15,7 @@ bp = Blueprint("health", __name__)
 def healthz():
     problems = {}
     try:
-        db.session().execute(text("SELECT 1"))
+        db.check_writable()
     except SQLAlchemyError as exc:
         problems["database"] = type(exc).__name__
     try:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import UTC, datetime
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot import db
 from bot.db import insert_for
@@ -14,7 +16,7 @@ from bot.messages import Message, uri_action
 from bot.offices import Office
 from bot.privacy import keyed_hash
 from survey.definition import Survey
-from survey.models import EitDistribution, Response
+from survey.models import EitDistribution, Response, SurveyVersion
 from survey.store import (
     bangkok_day,
     period_key,
@@ -23,6 +25,9 @@ from survey.store import (
 )
 from workers.queues import redis
 from workers.responses import enqueue_response
+
+log = logging.getLogger(__name__)
+_registered: set[tuple[str, str, str]] = set()
 
 _RESPONSE_IDS = uuid.UUID("0b7d2f9e-3c41-4a8e-9d55-7e2a6c1f4b90")
 
@@ -46,7 +51,16 @@ def already_answered(office: Office, survey: Survey, who: str, counter: str) -> 
     period = current_period(office, counter)
     if redis().exists(_done_key(office, survey, who, period)):
         return True
-    found = db.session().scalar(
+    try:
+        found = _stored_answer(office, survey, who, period)
+    except SQLAlchemyError:
+        log.warning("database unavailable: the once-per-period check rests on Redis alone")
+        return False
+    return found is not None
+
+
+def _stored_answer(office: Office, survey: Survey, who: str, period: str) -> str | None:
+    return db.session().scalar(
         select(Response.id).where(
             Response.office == office.slug,
             Response.survey_id == survey.id,
@@ -54,13 +68,21 @@ def already_answered(office: Office, survey: Survey, who: str, counter: str) -> 
             Response.period == period,
         )
     )
-    return found is not None
 
 
 def register(office: Office, survey: Survey) -> None:
-    """Keep this version's definition, so its responses stay readable after edits."""
-    with db.transaction() as session:
-        register_version(session, office.slug, survey)
+    """Keep this version's definition, so its responses stay readable after edits. The
+    worker registers it again with each response, so a database away now loses nothing."""
+    key = (office.slug, survey.id, survey.version)
+    if key in _registered:
+        return
+    try:
+        with db.transaction() as session:
+            if session.get(SurveyVersion, key) is None:  # a read passes a write lock
+                register_version(session, office.slug, survey)
+        _registered.add(key)
+    except SQLAlchemyError:
+        log.warning("database unavailable: survey %s registered by the worker", survey.id)
 
 
 def submit(office: Office, survey: Survey, data: dict, comment: str, channel: str) -> str:

@@ -9,7 +9,7 @@ from flask import current_app
 from bot import db
 from survey.definition import Survey, parse_survey, survey_for_office
 from survey.models import SurveyVersion
-from survey.store import InvalidResponse, store_response
+from survey.store import InvalidResponse, register_version, store_response
 from workers.defaults import FAILURE_TTL, RESPONSES_QUEUE
 from workers.queues import get_queue, no_more_retries, retry_policy
 
@@ -46,7 +46,10 @@ def store(payload: dict) -> str:
             raise InvalidResponse(f"unknown office {payload.get('office')!r}")
         try:
             with db.transaction() as session:
-                outcome = store_response(session, payload, _survey(session, office, payload))
+                survey = _survey(session, office, payload)
+                if survey is survey_for_office(office):
+                    register_version(session, office.slug, survey)  # the web may have failed to
+                outcome = store_response(session, payload, survey)
         except InvalidResponse:
             no_more_retries()
             raise

@@ -32,7 +32,10 @@ from bot.db import normalise_url
 from bot.fakeline import sender
 from bot.fakeline.state import FakeLineState
 from bot.migrate import upgrade
+from survey.definition import load_survey
 from tests.conftest import ROOT, TEST_OFFICES
+
+SURVEY = load_survey()
 
 SECRET = "nongbua-secret-0123456789abcdef"
 OFFICE = "nongbua"
@@ -166,13 +169,16 @@ class Stack:
         workers: int = 2,
         line_timeout: str = "3,15",
         embedded_redis: bool = False,
+        database_url: str | None = None,
     ):
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
         self.redis = RedisServer(folder, "redis", persistent=True, embedded=embedded_redis)
         self.line_redis = RedisServer(folder, "line-redis", persistent=False)
-        self.database_url = os.environ.get("DATABASE_URL") or (
-            f"sqlite:///{folder / 'tambon.sqlite3'}"
+        self.database_url = (
+            database_url
+            or os.environ.get("DATABASE_URL")
+            or f"sqlite:///{folder / 'tambon.sqlite3'}"
         )
         self.web_port, self.line_port = free_port(), free_port()
         self.base = f"http://127.0.0.1:{self.web_port}"
@@ -301,6 +307,25 @@ class Stack:
                 return conn.execute(text(sql), params).scalar()
         finally:
             engine.dispose()
+
+    def tally(self) -> tuple[int, int, int]:
+        """Responses stored, responses tallied, item answers tallied."""
+        return (
+            self.scalar("SELECT count(*) FROM survey_responses"),
+            self.scalar("SELECT coalesce(sum(count), 0) FROM survey_response_tallies"),
+            self.scalar("SELECT coalesce(sum(count), 0) FROM survey_item_tallies"),
+        )
+
+    def answer_web_survey(self, counter: str = "1", *, timeout: float = 60) -> int:
+        """A citizen without LINE fills the web form in a browser of their own; the status."""
+        url = f"{self.base}/s/{OFFICE}/{counter}"
+        with requests.Session() as browser:
+            page = browser.get(url, timeout=timeout).text
+            token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+            form = {f"item-{item.id}": "4" for item in SURVEY.items()}
+            form |= {"consent": "yes", "demo-gender": "female", "comment": "", "csrf_token": token}
+            answer = browser.post(url, data=form, timeout=timeout, allow_redirects=False)
+        return answer.status_code
 
     def queued_or_running(self) -> int:
         """Jobs not finished yet: queued, running, or waiting for a retry."""
