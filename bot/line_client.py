@@ -99,10 +99,15 @@ def month_key(office: str, when: datetime | None = None) -> str:
     return f"tambon:billed:{office}:{(when or datetime.now(UTC)).strftime('%Y-%m')}"
 
 
-def count_billed(office: Office, kind: str, messages: int) -> None:
-    """Every pushed message costs the office quota (a reply is free): counted by kind."""
+def count_billed(office: Office, kind: str, messages: int, key: str) -> None:
+    """Every pushed message costs the office quota (a reply is free): counted by kind, once
+    per retry key, so a push LINE took but whose answer was lost counts at its 409."""
+    conn = current_app.extensions["tambon.redis"]
+    month = month_key(office.slug)
     with contextlib.suppress(RedisError):  # a count must never fail a send that went out
-        current_app.extensions["tambon.redis"].hincrby(month_key(office.slug), kind, messages)
+        if conn.sadd(f"{month}:keys", key):
+            conn.expire(f"{month}:keys", 40 * 24 * 3600)
+            conn.hincrby(month, kind, messages)
 
 
 def billed_this_month(office: Office) -> dict[str, int]:
@@ -126,10 +131,9 @@ def push(office: Office, to: str, messages: list[Message], key: str, *, kind: st
         if exc.status != 409:
             raise _classify(exc, "push") from exc
         log.info("push %s: already accepted earlier (409)", key)
-        return
     except TransportError as exc:
         raise _classify(exc, "push") from exc
-    count_billed(office, kind, len(messages))
+    count_billed(office, kind, len(messages), key)
 
 
 def multicast(
@@ -138,17 +142,17 @@ def multicast(
     for start in range(0, len(to), MAX_MULTICAST_RECIPIENTS):
         batch = to[start : start + MAX_MULTICAST_RECIPIENTS]
         request = MulticastRequest.from_dict({"to": batch, "messages": messages})
+        batch_key = retry_key(key, str(start))
         try:
             messaging_api(office).multicast(
-                request, x_line_retry_key=retry_key(key, str(start)), _request_timeout=_timeout()
+                request, x_line_retry_key=batch_key, _request_timeout=_timeout()
             )
         except ApiException as exc:
             if exc.status != 409:
                 raise _classify(exc, "multicast") from exc
-            continue
         except TransportError as exc:
             raise _classify(exc, "multicast") from exc
-        count_billed(office, kind, len(batch) * len(messages))
+        count_billed(office, kind, len(batch) * len(messages), batch_key)
 
 
 def deliver(

@@ -55,7 +55,8 @@ def honour_retry_after(job: Job, exc_type, exc_value, traceback) -> bool:
     if retry_after and job.retries_left and job.retry_intervals:
         intervals = list(job.retry_intervals)
         index = max(len(intervals) - job.retries_left, 0)
-        intervals[index] = max(intervals[index], min(retry_after, MAX_RETRY_AFTER))
+        # rq schedules by whole seconds and may run a job up to a second early: add one.
+        intervals[index] = max(intervals[index], min(retry_after, MAX_RETRY_AFTER) + 1)
         job.retry_intervals = intervals
     return True  # the default handling (retry or failed registry) goes on
 
