@@ -13,7 +13,7 @@ PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
 
-.PHONY: demo test lint format bench clean system-tools
+.PHONY: demo test faults lint format bench clean system-tools
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "tambon needs Python 3.11 or 3.12 (apt-get install python3.11 python3.11-venv)"; exit 1; }
@@ -27,6 +27,12 @@ demo: $(STAMP)
 
 test: $(STAMP) system-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The fault suite at full scale (docs/reliability.md): real processes, broken on purpose.
+# `make test` runs the same scenarios small.
+faults: $(STAMP)
+	FAULTS=full $(BIN)/python -m pytest tests/faults $(PYTEST_ARGS)
+	@$(BIN)/python -m tests.faults.report
 
 # Tests need two Debian packages: Chromium (browser tests; Playwright never downloads a
 # browser here) and poppler-utils (pdftoppm, to look at rendered posters and reports).

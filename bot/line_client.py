@@ -208,20 +208,21 @@ class _Send:
         before = self._state()
         if before == b"refused":
             return False
-        self._set_state(b"unsure")  # written before sending: a crash leaves it behind
+        if before is None:  # written before sending: a crash leaves it behind
+            self._set_state(str(time.time()).encode())
         try:
             reply(self.office, self.reply_token, chunk)
             return True
         except ApiException as exc:
             if not _reply_token_refused(exc):
-                if exc.status == 429:
+                if exc.status == 429 and before is None:
                     self._set_state(None)  # refused before LINE acted on it
                 raise
         except TransportError as exc:
-            if _never_sent(exc):
+            if _never_sent(exc) and before is None:
                 self._set_state(None)
             raise
-        if before == b"unsure" and self._token_should_still_live():
+        if before is not None and self._was_alive_at(float(before)):
             log.info("event %s: the earlier reply went out; not pushing it", self.event_id)
             return True
         self._set_state(b"refused")
@@ -233,6 +234,7 @@ class _Send:
         return f"tambon:reply:{self.office.slug}:{self.event_id}"
 
     def _state(self) -> bytes | None:
+        """None (no reply tried), b"refused", or when a reply of unknown outcome was sent."""
         return self.conn.get(self._state_key) if self.event_id else None
 
     def _set_state(self, value: bytes | None) -> None:
@@ -243,10 +245,12 @@ class _Send:
         else:
             self.conn.set(self._state_key, value, ex=SENT_CHUNK_TTL)
 
-    def _token_should_still_live(self) -> bool:
-        """A young token refused to a retried reply was used by the earlier run (its answer
-        lost to a crash, a timeout or a 5xx): pushing now would say everything twice."""
-        return 0 <= time.time() - self.timestamp / 1000 < REPLY_TOKEN_LIFETIME
+    def _was_alive_at(self, attempt: float) -> bool:
+        """A token that was still alive when an earlier run sent its reply, and is refused
+        now, was used by that reply (its answer lost to a crash, a timeout or a 5xx):
+        pushing would say everything twice. (The only way to lose it instead is a crash in
+        the instant between writing the mark and sending the request.)"""
+        return 0 <= attempt - self.timestamp / 1000 < REPLY_TOKEN_LIFETIME
 
 
 def _never_sent(exc: TransportError) -> bool:

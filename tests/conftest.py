@@ -92,6 +92,7 @@ def _test_config(redis_url: str, database_url: str, **extra) -> dict:
         "RETRY_INTERVALS": [0, 0, 0],  # retries at once, so a burst worker runs them
         "EVENT_RETRY_INTERVALS": [0, 0, 0],
         "QA_NOTIFY_DELAY": 0,
+        "FAQ_CHECK_INTERVAL": 0,  # staff additions are seen by the very next question
         **extra,
     }
 

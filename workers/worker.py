@@ -14,7 +14,7 @@ import contextlib
 import threading
 import time
 
-from flask import Flask, current_app
+from flask import Flask
 from redis.exceptions import RedisError
 from rq import SimpleWorker
 
@@ -23,7 +23,7 @@ import workers.events
 import workers.maintenance
 import workers.qa
 import workers.responses
-import workers.weekly
+import workers.weekly  # noqa: F401
 from bot.connections import connect
 from bot.faq.office import refresh as refresh_matchers
 from workers.defaults import (
@@ -34,11 +34,9 @@ from workers.defaults import (
 from workers.queues import AppQueue, all_queues, honour_retry_after
 from workers.recovery import process_name
 
-EVENT_JOB = f"{workers.events.handle_event.__module__}.{workers.events.handle_event.__name__}"
-
 
 class AppWorker(SimpleWorker):
-    """rq's SimpleWorker with the FAQ matchers kept fresh and a heartbeat while a job runs."""
+    """rq's SimpleWorker with a heartbeat while a job runs and LINE's Retry-After honoured."""
 
     max_connection_wait_time = MAX_REDIS_RECONNECT_WAIT
 
@@ -50,8 +48,6 @@ class AppWorker(SimpleWorker):
         self._stop_beating = threading.Event()
 
     def execute_job(self, job, queue):
-        if job.func_name == EVENT_JOB:  # only conversations ask the knowledge base
-            refresh_matchers(current_app.extensions["tambon.offices"])
         self._running = (job, time.monotonic())
         try:
             return super().execute_job(job, queue)

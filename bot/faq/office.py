@@ -1,8 +1,9 @@
 """Each office's matcher: its knowledge-base file plus the answers staff added from the inbox.
 
-Built once per process and rebuilt only when the file or the additions change. The rq worker
-calls refresh() in its parent before forking each job, so every job starts with a built
-matcher (a rebuild encodes every phrasing: about a second for the demo's 58 entries).
+Built once per process and rebuilt only when the file or the additions change (looked for at
+most once a second). The worker supervisor calls refresh() before forking its workers, so
+they share the built matchers (a rebuild encodes every phrasing: about a second for the
+demo's 58 entries).
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from bot import db
@@ -22,6 +25,9 @@ from bot.offices import Office
 from bot.qa.models import KnowledgeAddition
 
 log = logging.getLogger(__name__)
+# A look for changes costs a database query; a question answered a second after staff
+# added an answer may still miss it.
+CHECK_INTERVAL = 1.0
 ADDED_CATEGORY = "เพิ่มจากกล่องคำถาม"
 
 
@@ -29,6 +35,7 @@ ADDED_CATEGORY = "เพิ่มจากกล่องคำถาม"
 class _Built:
     version: tuple
     matcher: Matcher
+    checked: float  # time.monotonic() of the last look for changes
 
 
 _built: dict[str, _Built] = {}
@@ -37,16 +44,20 @@ _lock = threading.Lock()
 
 def office_matcher(office: Office) -> Matcher | None:
     """The office's matcher, or None when it has no knowledge base and no added answers."""
-    version = _version(office)
     built = _built.get(office.slug)
+    interval = current_app.config.get("FAQ_CHECK_INTERVAL", CHECK_INTERVAL)
+    if built is not None and time.monotonic() - built.checked < interval:
+        return built.matcher
+    version = _version(office)
     if built is not None and built.version == version:
+        _built[office.slug] = replace(built, checked=time.monotonic())
         return built.matcher
     with _lock:
         built = _built.get(office.slug)
         if built is None or built.version != version:
             entries = office_entries(office)
             matcher = Matcher(entries) if entries else None
-            built = _Built(version, matcher)
+            built = _Built(version, matcher, time.monotonic())
             _built[office.slug] = built
             log.info("FAQ matcher for %s built: %d entries", office.slug, len(entries))
     return built.matcher

@@ -12,7 +12,7 @@ import time
 import pytest
 import requests
 
-from tests.faults.conftest import record, scale
+from tests.faults.conftest import FULL, record, scale
 from tests.faults.harness import Asking, citizen, wait_for
 
 
@@ -21,13 +21,13 @@ def _redis_named_unhealthy(stack) -> bool:
     return answer.status_code == 503 and "redis" in answer.json()["failing"]
 
 
-@pytest.mark.parametrize(
-    "server, how",
-    [("redis-server", "shutdown"), ("redis-server", "kill"), ("embedded", "kill")],
-)
+CASES = [("redis-server", "shutdown"), ("redis-server", "kill"), ("embedded", "kill")]
+
+
+@pytest.mark.parametrize("server, how", CASES if FULL else CASES[1:])
 def test_redis_down_mid_traffic_loses_nothing_it_accepted(stack_factory, server, how):
     stack = stack_factory(embedded_redis=server == "embedded").start()
-    asking = Asking(stack, [citizen(i) for i in range(scale(80, 600))], per_second=10)
+    asking = Asking(stack, [citizen(i) for i in range(scale(60, 300))], per_second=10)
     asking.start()
     wait_for(lambda: sum(asking.answers_per_citizen()) >= 20, 30, "the first answers")
     stack.redis.stop(kill=how == "kill")
