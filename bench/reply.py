@@ -62,13 +62,13 @@ def load(stack: Stack, run: int, rate: float, seconds: float) -> dict:
     count = int(rate * seconds)
     users = [citizen(run, i) for i in range(count)]
     posted: dict[str, float] = {}
-    events = [stack.event(sender.text_event(u, QUESTION)) for u in users]
     procs = _service_processes(stack)
     cpu_before = _cpu(procs)
 
     def post(i: int) -> None:
+        event = stack.event(sender.text_event(users[i], QUESTION))  # its token lives from now
         posted[users[i]] = time.time()
-        stack.deliver_like_line([events[i]])
+        stack.deliver_like_line([event])
 
     start = time.monotonic()
     with ThreadPoolExecutor(16) as pool:
@@ -148,8 +148,8 @@ def main() -> None:
     args = parser.parse_args()
     sweeps = {args.workers: [(50, 20)]} if args.quick else {
         1: [(10, 20), (20, 20), (50, 20)],
-        2: [(10, 20), (20, 20), (50, 60), (100, 20), (150, 20)],
-        4: [(10, 20), (20, 20), (50, 20), (100, 20)],
+        2: [(10, 20), (20, 20), (50, 60), (70, 20), (100, 20)],
+        4: [(10, 20), (20, 20), (50, 20), (70, 20), (100, 20)],
     }  # fmt: skip
     print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
     run = 0

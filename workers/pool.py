@@ -36,7 +36,10 @@ PR_SET_PDEATHSIG = 1
 
 
 def default_processes() -> int:
-    return max(1, os.cpu_count() or 1)
+    """Two per core: a chat job waits for LINE and Redis about half its time, so one per core
+    leaves them idle (bench/reply.py: a burst drains at 59 events/s with 2 on 2 cores, 90
+    with 4). Each more costs ~80 MB; the sentence model is shared."""
+    return 2 * max(1, os.cpu_count() or 1)
 
 
 class AppWorkerPool(WorkerPool):

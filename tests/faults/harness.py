@@ -308,6 +308,17 @@ class Stack:
         finally:
             engine.dispose()
 
+    def app(self):
+        """The app, in this process, on the stack's database and Redis (to queue jobs as
+        the web process would)."""
+        from bot import create_app
+
+        keys = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "TAMBON_OFFICES", "TAMBON_ENV",
+                "LINE_API_BASE_URL", "PUBLIC_BASE_URL", "TAMBON_VAR_DIR")  # fmt: skip
+        return create_app(
+            {key: self.env[key] for key in keys} | {"VAR_DIR": self.env["TAMBON_VAR_DIR"]}
+        )
+
     def tally(self) -> tuple[int, int, int]:
         """Responses stored, responses tallied, item answers tallied."""
         return (
