@@ -3,7 +3,7 @@
     .venv/bin/python bench/survey_bench.py [--part store|tally|both] [--rounds 3] [--jobs 2000]
         [--responses 1000000] [--database-url postgresql://…] [--redis-url redis://…/15]
 
-1. Store throughput. One real rq worker (workers.worker.run: the forking Worker, as in
+1. Store throughput. One real rq worker (workers.worker.run: the AppWorker, as in
    production) drains N no-op jobs, then N distinct valid responses queued with
    enqueue_response, in rounds that alternate which kind goes first; medians are reported.
    Aim: responses are stored (with their tallies) at least half as fast as no-ops run.
@@ -223,7 +223,7 @@ def drain(app: Flask, jobs: int, redis_pid: int | None) -> Drain:
         raise BenchError(f"expected {jobs} queued jobs, found {queue.count}")
     cpu, began = cpu_now(redis_pid), time.perf_counter()
     try:
-        run_worker(app, burst=True, with_scheduler=False)
+        run_worker(app, burst=True)
     finally:
         install_signal_handlers()  # rq's worker replaced them with its own
     drained = Drain(jobs, time.perf_counter() - began, cpu_now(redis_pid) - cpu)
