@@ -41,7 +41,7 @@ def make_engine(url: str) -> Engine:
             cursor.close()
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    # rq forks a child per job: the child must not reuse the parent's sockets.
+    # The worker supervisor forks its workers: a child must not reuse the parent's sockets.
     os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
     return engine
 
