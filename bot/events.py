@@ -17,6 +17,7 @@ class Incoming:
     standby: bool
     text: str = ""
     postback_data: str = ""
+    redelivery: bool = False  # LINE sends it again, late: its reply token may be dead
 
     @property
     def one_to_one(self) -> bool:
@@ -59,4 +60,10 @@ def parse_event(raw: dict) -> Incoming:
         standby=raw.get("mode") == "standby",
         text=text,
         postback_data=postback_data,
+        redelivery=_redelivery(raw),
     )
+
+
+def _redelivery(raw: dict) -> bool:
+    context = raw.get("deliveryContext")
+    return isinstance(context, dict) and context.get("isRedelivery") is True

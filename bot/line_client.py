@@ -208,6 +208,12 @@ class _Send:
         before = self._state()
         if before == b"refused":
             return False
+        if before is None and not self._was_alive_at(time.time()):
+            # Near or past its end a reply may fail either way, and if we crashed while it
+            # was on the wire we could not tell: such a late answer goes by push.
+            log.info("event %s: reply token too old to trust, pushing", self.event_id)
+            self._set_state(b"refused")
+            return False
         if before is None:  # written before sending: a crash leaves it behind
             self._set_state(str(time.time()).encode())
         try:

@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC
 
 from flask import current_app
+from rq import get_current_job
 
 from bot.conversation import context as conversation
 from bot.conversation.router import route
-from bot.events import parse_event
+from bot.events import Incoming, parse_event
 from bot.exceptions import LineRejectedError
 from bot.line_client import deliver
 from bot.privacy import citizen_key, log_ref
 from workers.queues import no_more_retries, redis
 
 log = logging.getLogger(__name__)
+
+
+def _received_ms(event: Incoming) -> int:
+    """When the webhook took the event, by our clock. A first delivery comes at once, so its
+    reply token's age is measured from there, and a server clock that is off does not make
+    every answer a billed push; a redelivery's age is LINE's timestamp."""
+    job = get_current_job()
+    if event.redelivery or job is None or job.created_at is None:
+        return event.timestamp
+    return int(job.created_at.replace(tzinfo=UTC).timestamp() * 1000)
 
 
 def handle_event(office_slug: str, raw_event: dict) -> str:
@@ -38,7 +50,7 @@ def handle_event(office_slug: str, raw_event: dict) -> str:
                     reply_token=event.reply_token,
                     to=event.chat_id,
                     messages=messages,
-                    timestamp=event.timestamp,
+                    timestamp=_received_ms(event),
                 )
             except LineRejectedError:
                 no_more_retries()

@@ -46,6 +46,7 @@ def operation(name: str):
         @wraps(view)
         def wrapper(*args, **kwargs):
             g.channel = _channel_of(request.headers.get("Authorization", ""))
+            fault = None
             if g.channel is None:
                 status, answer = 401, _answer(401, UNAUTHORIZED)
             else:
@@ -62,6 +63,7 @@ def operation(name: str):
                     "method": request.method,
                     "path": request.path.removeprefix(bp.url_prefix),
                     "status": status,
+                    "injected": fault is not None,
                     "retry_key": request.headers.get("X-Line-Retry-Key"),
                     "body": request.get_json(silent=True) if request.is_json else None,
                 }

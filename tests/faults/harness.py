@@ -281,9 +281,13 @@ class Stack:
         """What the citizen's LINE app shows from the bot, oldest first."""
         return self.fake.chat(OFFICE, user_id)
 
-    def log_count(self, process: str, needle: str) -> int:
+    def log_count(self, process: str, needle: str, since: int = 0) -> int:
+        """How often `needle` is in the process's log (from byte `since` on)."""
         log = getattr(self, process).log
-        return log.read_text(errors="replace").count(needle) if log.exists() else 0
+        return log.read_bytes()[since:].decode(errors="replace").count(needle)
+
+    def log_size(self, process: str) -> int:
+        return getattr(self, process).log.stat().st_size
 
     def handed_back_at(self) -> dict[int, float]:
         """When the supervisor handed back each dead worker's job, by the worker's pid."""
@@ -413,8 +417,9 @@ class Asking(threading.Thread):
     def run(self) -> None:
         for n, user in enumerate(self.citizens):
             event = self.stack.event(sender.text_event(user, QUESTION))
-            if n % 5 == 0:  # LINE kept it over a minute: its reply token has died
+            if n % 5 == 0:  # LINE redelivers it over a minute late: its reply token has died
                 event["timestamp"] -= 70_000
+                event["deliveryContext"] = {"isRedelivery": True}
                 self.stack.fake.expire_reply_token(event["replyToken"])
             self.asked[user] = time.time()
             self.event_ids[user] = (event["webhookEventId"], event["replyToken"][:8], n % 5 == 0)
