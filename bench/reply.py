@@ -119,14 +119,12 @@ def memory(stack: Stack) -> dict:
 
 def floor(stack: Stack, count: int = 300) -> float:
     """CPU ms per event of the work itself, in this process: parse, route, FAQ, HTTP."""
-    os.environ.update(stack.env)
-    from bot import create_app
     from bot.conversation.context import Context
     from bot.conversation.router import route
     from bot.events import parse_event
     from bot.line_client import deliver
 
-    app = create_app({"TESTING": True})
+    app = stack.app()
     with app.app_context():
         office = app.extensions["tambon.offices"]["nongbua"]
         raws = [stack.event(sender.text_event(citizen(999, i), QUESTION)) for i in range(count)]

@@ -110,11 +110,6 @@ def count_billed(office: Office, kind: str, messages: int, key: str) -> None:
             conn.hincrby(month, kind, messages)
 
 
-def billed_this_month(office: Office) -> dict[str, int]:
-    raw = current_app.extensions["tambon.redis"].hgetall(month_key(office.slug))
-    return {k.decode(): int(v) for k, v in raw.items()}
-
-
 def reply(office: Office, reply_token: str, messages: list[Message]) -> None:
     request = ReplyMessageRequest.from_dict({"replyToken": reply_token, "messages": messages})
     messaging_api(office).reply_message(request, _request_timeout=_timeout())
@@ -170,11 +165,11 @@ def deliver(
     Each chunk of ≤ 5 messages is marked sent in Redis, so a retried job sends only what
     is missing. Raises LineTransientError (retry later) or LineRejectedError (give up).
     """
+    send = _Send(office, conn, event_id, reply_token, to, timestamp)
     for index, chunk in enumerate(chunks(messages)):
         mark = f"tambon:sent:{office.slug}:{event_id}:{index}"
         if event_id and conn.exists(mark):
             continue
-        send = _Send(office, conn, event_id, reply_token, to, timestamp)
         try:
             send.chunk(index, chunk)
         except (ApiException, TransportError) as exc:

@@ -31,6 +31,7 @@ from sqlalchemy import create_engine, text
 from bot.db import normalise_url
 from bot.fakeline import sender
 from bot.fakeline.state import FakeLineState
+from bot.line_client import month_key
 from bot.migrate import upgrade
 from survey.definition import load_survey
 from tests.conftest import ROOT, TEST_OFFICES
@@ -300,7 +301,7 @@ class Stack:
         return found
 
     def billed(self) -> dict[str, int]:
-        raw = self.app_redis.hgetall(f"tambon:billed:{OFFICE}:{time.strftime('%Y-%m')}")
+        raw = self.app_redis.hgetall(month_key(OFFICE))
         return {k.decode(): int(v) for k, v in raw.items()}
 
     # the database ------------------------------------------------------------------------

@@ -14,11 +14,10 @@ import threading
 import time
 from urllib.parse import urlsplit, urlunsplit
 
-import pytest
 import requests
 
 from tests.faults.conftest import record, scale
-from tests.faults.harness import Asking, citizen, wait_for
+from tests.faults.harness import SURVEY, Asking, citizen, wait_for
 from tests.faults.proxy import CuttableProxy
 
 SHARED_URL = os.environ.get("DATABASE_URL", "")
@@ -110,15 +109,6 @@ def test_database_away_loses_and_doubles_nothing(stack_factory):
     )
     assert statuses == [302] * surveys, "the web form refused an answer"
     assert (stored, tallied) == (surveys, surveys)
-    assert answers == surveys * len(stack_survey_items())
+    assert answers == surveys * len(SURVEY.items())
     assert counts.count(1) == len(counts)
     assert stack.failed_jobs() == []
-
-
-def stack_survey_items():
-    from tests.faults.harness import SURVEY
-
-    return SURVEY.items()
-
-
-pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
