@@ -9,13 +9,14 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from bot import admin, auth, db, fonts, health, webhook
-from bot.auth import SESSION_LIFETIME
+from bot import db, fonts, health, webhook
 from bot.config import check_settings, load_settings, resolve_derived
 from bot.connections import connect, resolve_redis_url
 from bot.limits import MAX_WEBHOOK_BODY
 from bot.offices import load_offices
 from bot.qa import inbox
+from bot.staff import admin, auth
+from bot.staff.auth import SESSION_LIFETIME
 
 csrf = CSRFProtect()
 

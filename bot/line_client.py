@@ -31,7 +31,7 @@ from bot.exceptions import LineRejectedError, LineTransientError
 from bot.limits import MAX_MESSAGES_PER_REQUEST, MAX_MULTICAST_RECIPIENTS
 from bot.messages import Message
 from bot.offices import Office
-from bot.privacy import log_ref
+from privacy.keys import log_ref
 from workers.defaults import SENT_CHUNK_TTL
 
 log = logging.getLogger(__name__)

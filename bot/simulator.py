@@ -11,9 +11,9 @@ import json
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
-from bot.auth import current_user
 from bot.fakeline import sender
 from bot.fakeline.state import FakeLineState
+from bot.staff.auth import current_user
 from survey.links import counter_start_text
 from workers.queues import redis
 

@@ -19,8 +19,8 @@ from flask import (
 )
 
 from bot import db
-from bot.auth import current_user, login_required
 from bot.offices import Office
+from bot.staff.auth import current_user, login_required
 from survey import charts, exports, figures
 from survey.definition import survey_for_office
 from survey.fiscal import fiscal_year, fiscal_year_bounds, thai_short_date

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
-from bot.auth import current_user, login_required
+from bot.staff.auth import current_user, login_required
 from survey.links import line_survey_url, web_survey_url
 from survey.poster import poster_pdf
 from survey.qr import qr_png, qr_svg

@@ -14,7 +14,7 @@ from bot import db
 from bot.db import insert_for
 from bot.messages import Message, uri_action
 from bot.offices import Office
-from bot.privacy import keyed_hash
+from privacy.keys import keyed_hash
 from survey.definition import Survey
 from survey.models import EitDistribution, Response, SurveyVersion
 from survey.store import (

@@ -17,12 +17,12 @@ from werkzeug.serving import make_server
 
 import survey.models  # noqa: F401  (so drop_all knows the survey tables)
 from bot import create_app
-from bot.auth import create_user
 from bot.connections import embedded_redis_url, stop_embedded
 from bot.db import Base, engine, make_engine
 from bot.fakeline import sender
 from bot.fakeline.state import FakeLineState
 from bot.migrate import upgrade
+from bot.staff.auth import create_user
 from workers.worker import run as run_worker
 
 ROOT = Path(__file__).resolve().parent.parent

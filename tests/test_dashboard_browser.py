@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from bot.auth import create_user
+from bot.staff.auth import create_user
 from tests.conftest import STAFF_PASSWORD
 from tests.sample_responses import SCRIPT, store_sample
 from tests.test_simulator_browser import CHROMIUM, CHROMIUM_ARGS

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.auth import MAX_FAILED_LOGINS, create_user
+from bot.staff.auth import MAX_FAILED_LOGINS, create_user
 
 PASSWORD = "correct horse battery"
 

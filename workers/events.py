@@ -13,7 +13,7 @@ from bot.conversation.router import route
 from bot.events import Incoming, parse_event
 from bot.exceptions import LineRejectedError
 from bot.line_client import deliver
-from bot.privacy import citizen_key, log_ref
+from privacy.keys import citizen_key, log_ref
 from workers.queues import no_more_retries, redis
 
 log = logging.getLogger(__name__)

@@ -14,12 +14,13 @@ from datetime import UTC, date, datetime
 from flask import current_app
 from rq.exceptions import DuplicateJobError
 
-from bot import db, linking
+from bot import db
 from bot.db import insert_for
 from bot.exceptions import LineRejectedError
 from bot.limits import MAX_MULTICAST_RECIPIENTS
 from bot.line_client import multicast, push, retry_key
 from bot.offices import Office
+from bot.staff import linking
 from survey import weekly
 from survey.models import WeeklyReport
 from workers.defaults import DEFAULT_QUEUE

@@ -45,7 +45,7 @@ def user() -> None:
 @click.argument("username")
 def user_add(office: str, role: str, password: str, username: str) -> None:
     """Create a staff account (asks for the password)."""
-    from bot.auth import create_user
+    from bot.staff.auth import create_user
 
     app = make_app()
     with app.app_context():

@@ -152,8 +152,8 @@ def demo(port: int) -> None:
 
 def _demo_admin(env: dict[str, str]) -> str:
     """The demo's admin account: made once, its password kept under var/."""
-    from bot.auth import create_user
     from bot.config import load_settings
+    from bot.staff.auth import create_user
 
     path = Path(load_settings(env)["VAR_DIR"]) / "demo-admin-password"
     if path.exists():

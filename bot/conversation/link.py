@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from bot import linking
 from bot.conversation.context import Context
 from bot.events import Incoming
 from bot.messages import Message, text
 from bot.offices import Office
+from bot.staff import linking
 from bot.thai import compact
 
 _CODE = re.compile(rf"^\d{{{linking.CODE_DIGITS}}}$")

@@ -10,8 +10,8 @@ from bot.db import insert_for
 from bot.events import Incoming
 from bot.messages import Message, text
 from bot.offices import Office
-from bot.privacy import citizen_key
 from bot.qa.models import QaOutcome, Question
+from privacy.keys import citizen_key
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 MAX_QUESTION = 2000

@@ -9,9 +9,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from sqlalchemy import func, select
 
 from bot import db
-from bot.auth import current_user, login_required
 from bot.faq.office import office_entries
 from bot.qa.models import KnowledgeAddition, QaOutcome, Question
+from bot.staff.auth import current_user, login_required
 
 bp = Blueprint("inbox", __name__, url_prefix="/admin/inbox")
 BANGKOK = ZoneInfo("Asia/Bangkok")

@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 
 from bot import db
 from bot.models import AdminLineLink, StaffUser
-from bot.privacy import citizen_key, keyed_hash, log_ref
+from privacy.keys import citizen_key, keyed_hash, log_ref
 
 log = logging.getLogger(__name__)
 CODE_TTL = 600

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 
-from bot import linking
-from bot.auth import current_user, login_required
+from bot.staff import linking
+from bot.staff.auth import current_user, login_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
