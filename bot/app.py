@@ -15,6 +15,9 @@ from bot.connections import connect, resolve_redis_url
 from bot.limits import MAX_WEBHOOK_BODY
 from bot.offices import load_offices
 from bot.qa import inbox
+from bot.security import headers
+from bot.security.network import trust_proxies
+from bot.security.startup import check_production
 from bot.staff import admin, auth
 from bot.staff.auth import SESSION_LIFETIME
 
@@ -39,12 +42,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.session_interface = NoSessionForLine()
     _configure_logging(app)
 
-    offices = app.config.get("OFFICES") or load_offices(app.config["TAMBON_OFFICES"])
+    production = app.config["TAMBON_ENV"] == "production"
+    offices = app.config.get("OFFICES") or load_offices(
+        app.config["TAMBON_OFFICES"], strict=production
+    )
+    if production:
+        check_production(app.config, offices)
     app.extensions["tambon.offices"] = offices
     app.config["REDIS_URL"] = resolve_redis_url(app.config)
     app.extensions["tambon.redis"] = connect(app.config["REDIS_URL"])
     db.init_app(app)
     csrf.init_app(app)
+    headers.init_app(app)
+    trust_proxies(app)
 
     app.register_blueprint(webhook.bp)
     csrf.exempt(webhook.bp)  # LINE signs its requests; there is no browser session to forge

@@ -50,6 +50,7 @@ def load_settings(env: dict[str, str] | None = None) -> dict:
         "SIMULATOR": _flag(env["SIMULATOR"]) if env.get("SIMULATOR") else None,
         "SESSION_COOKIE_SECURE": public_base.startswith("https://"),
         "FAKE_LINE_REDIS_URL": env.get("FAKE_LINE_REDIS_URL", ""),
+        "TRUSTED_PROXIES": _count("TRUSTED_PROXIES", env.get("TRUSTED_PROXIES")),
         **_line_timeout(env.get("LINE_TIMEOUT")),
     }
 
@@ -64,6 +65,14 @@ def _line_timeout(value: str | None) -> dict:
         message = f"LINE_TIMEOUT must be two numbers, connect,read: not {value!r}"
         raise ConfigError(message) from None
     return {"LINE_TIMEOUT": (connect, read)}
+
+
+def _count(name: str, value: str | None) -> int:
+    if not value:
+        return 0
+    if not value.strip().isdigit():
+        raise ConfigError(f"{name} must be a whole number (0 or more), not {value!r}")
+    return int(value)
 
 
 def _dev_secret(var_dir: Path) -> str:
@@ -85,7 +94,6 @@ def resolve_derived(config: dict) -> None:
 
 
 def check_settings(config: dict) -> None:
-    if not config.get("SECRET_KEY"):
-        raise ConfigError("SECRET_KEY is not set: production needs a long random value")
-    if len(config["SECRET_KEY"]) < 16:
-        raise ConfigError("SECRET_KEY is too short: use at least 32 random characters")
+    from bot.security.startup import check_secret_key
+
+    check_secret_key(config.get("SECRET_KEY", ""), config["TAMBON_ENV"] == "production")

@@ -103,12 +103,18 @@ class OfficesFile(_Strict):
         return value
 
 
-def _expand(node: object, env: dict[str, str], where: str) -> object:
-    """Replace ${VAR} and ${VAR:-default} in strings, so secrets can stay out of the file."""
+SECRET_FIELDS = ("channel_secret", "channel_access_token")
+
+
+def _expand(node: object, env: dict[str, str], where: str, strict: bool = False) -> object:
+    """Replace ${VAR} and ${VAR:-default} in strings, so secrets can stay out of the file.
+    `strict` (production): a secret may not fall back to its default, which is public."""
     if isinstance(node, dict):
-        return {k: _expand(v, env, f"{where}.{k}" if where else str(k)) for k, v in node.items()}
+        return {
+            k: _expand(v, env, f"{where}.{k}" if where else str(k), strict) for k, v in node.items()
+        }
     if isinstance(node, list):
-        return [_expand(v, env, f"{where}[{i}]") for i, v in enumerate(node)]
+        return [_expand(v, env, f"{where}[{i}]", strict) for i, v in enumerate(node)]
     if not isinstance(node, str):
         return node
 
@@ -116,6 +122,11 @@ def _expand(node: object, env: dict[str, str], where: str) -> object:
         name, default = match.group(1), match.group(2)
         if name in env:
             return env[name]
+        if default is not None and strict and where.endswith(SECRET_FIELDS):
+            raise ConfigError(
+                f"{where}: production will not use the sample default of ${{{name}}}: "
+                f"set {name} to the channel's own value"
+            )
         if default is not None:
             return default
         raise ConfigError(f"{where}: environment variable {name} is not set")
@@ -133,7 +144,9 @@ def _describe(error: ValidationError, source: str) -> str:
     return "\n".join(lines)
 
 
-def load_offices(path: str | Path, env: dict[str, str] | None = None) -> dict[str, Office]:
+def load_offices(
+    path: str | Path, env: dict[str, str] | None = None, *, strict: bool = False
+) -> dict[str, Office]:
     """Offices by slug. Any problem raises ConfigError naming the file and the field."""
     path = Path(path)
     if not path.is_file():
@@ -144,7 +157,7 @@ def load_offices(path: str | Path, env: dict[str, str] | None = None) -> dict[st
         raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected a mapping with an 'offices' list")
-    expanded = _expand(raw, dict(os.environ) if env is None else env, "")
+    expanded = _expand(raw, dict(os.environ) if env is None else env, "", strict)
     try:
         parsed = OfficesFile.model_validate(expanded)
     except ValidationError as exc:

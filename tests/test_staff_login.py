@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.staff.auth import MAX_FAILED_LOGINS, create_user
+from bot.staff.auth import MAX_ATTEMPTS_PER_ADDRESS, MAX_FAILED_LOGINS, WRONG, create_user
 
 PASSWORD = "correct horse battery"
 
@@ -64,7 +64,7 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(client, 
         _login(client, staff, "guess guess guess")
     locked = _login(client, staff, PASSWORD)
     assert locked.status_code == 401
-    assert "ล็อก" in locked.get_data(as_text=True)
+    assert "ระงับการเข้าสู่ระบบชั่วคราว" in locked.get_data(as_text=True)
 
 
 def test_a_post_without_the_csrf_token_is_refused(client, staff):
@@ -122,3 +122,95 @@ def test_cli_adds_a_user_asking_for_the_password(runner, app):
         main, ["user", "add", "--office", "nowhere", "y"], input=f"{PASSWORD}\n{PASSWORD}\n"
     )
     assert elsewhere.exit_code != 0 and "no office" in elsewhere.output
+
+
+def _from(client, address: str):
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_parallel_guesses_against_a_live_server_get_no_more_checks_than_the_limit(line, staff):
+    """The attack of the security review: guesses raced from 8 threads (each its own browser)
+    used to read the same failure count, so 10+ were checked and the account never locked."""
+    import concurrent.futures
+    import threading
+
+    import requests
+
+    barrier = threading.Barrier(8)
+
+    def guesses(n: int) -> list[str]:
+        browser = requests.Session()
+        page = browser.get(f"{line.base_url}/admin/login").text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        barrier.wait()
+        said = []
+        for i in range(3):
+            data = {"username": staff, "password": f"guess {n}-{i}", "csrf_token": token}
+            said.append(browser.post(f"{line.base_url}/admin/login", data=data).text)
+        return said
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        answers = [page for said in pool.map(guesses, range(8)) for page in said]
+    checked = [page for page in answers if WRONG in page]
+    assert len(answers) == 24
+    assert len(checked) <= MAX_FAILED_LOGINS
+    browser = requests.Session()
+    page = browser.get(f"{line.base_url}/admin/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    right = {"username": staff, "password": PASSWORD, "csrf_token": token}
+    answer = browser.post(f"{line.base_url}/admin/login", data=right, allow_redirects=False)
+    assert answer.status_code == 401 and "ระงับการเข้าสู่ระบบชั่วคราว" in answer.text
+
+
+def test_a_stranger_locking_an_account_does_not_lock_out_its_owner(app, staff):
+    stranger = _from(app.test_client(), "203.0.113.9")
+    for _ in range(MAX_FAILED_LOGINS + 1):
+        _login(stranger, staff, "guess guess guess")
+    assert "ระงับ" in _login(stranger, staff, PASSWORD).get_data(as_text=True)
+    owner = _from(app.test_client(), "192.0.2.10")
+    assert _login(owner, staff, PASSWORD).status_code == 302
+
+
+def test_an_unknown_name_is_answered_exactly_like_a_real_one(app, staff):
+    pages = {}
+    for name in (staff, "nobody-here"):
+        client = _from(app.test_client(), "198.51.100.7")
+        said = [_login(client, name, "guess guess guess") for _ in range(MAX_FAILED_LOGINS + 1)]
+        pages[name] = [(a.status_code, _alert(a)) for a in said]
+    assert pages[staff] == pages["nobody-here"]
+    assert "ระงับ" in pages[staff][-1][1]
+
+
+def _alert(answer) -> str:
+    return re.search(r'role="alert">([^<]*)<', answer.get_data(as_text=True)).group(1)
+
+
+def test_one_address_trying_many_names_is_slowed_down(app, staff):
+    client = _from(app.test_client(), "198.51.100.8")
+    token = _csrf(client)
+    for i in range(MAX_ATTEMPTS_PER_ADDRESS):
+        assert _login(client, f"name{i}", "guess guess guess", token).status_code == 401
+    busy = _login(client, staff, PASSWORD, token)
+    assert busy.status_code == 429
+    assert "บ่อยเกินไป" in busy.get_data(as_text=True)
+    assert _login(_from(app.test_client(), "198.51.100.9"), staff, PASSWORD).status_code == 302
+
+
+def test_a_cookie_copied_before_logout_no_longer_opens_the_admin_pages(app, client, staff):
+    _login(client, staff, PASSWORD)
+    copied = client.get_cookie("session").value
+    token = _csrf(client, "/admin/")
+    client.post("/admin/logout", data={"csrf_token": token})
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/admin/").status_code == 302
+
+
+def test_a_next_with_a_line_break_is_a_bad_request_not_a_crash(client, staff):
+    token = _csrf(client)
+    answer = client.post(
+        "/admin/login?next=/admin%0d%0aX-Evil:1",
+        data={"username": staff, "password": PASSWORD, "csrf_token": token},
+    )
+    assert answer.status_code == 400
