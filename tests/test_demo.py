@@ -6,10 +6,12 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import psutil
 import pytest
@@ -106,6 +108,17 @@ def test_demo_serves_lines_sample_body_and_stops_on_ctrl_c(demo):
     if contract is not None:
         for call in calls:
             assert contract.validate(call["method"], call["path"], call["body"]) == []
+
+    var = Path(env["TAMBON_VAR_DIR"])
+    assert stat.S_IMODE(var.stat().st_mode) == 0o700  # the review read password hashes here
+    open_to_others = [p.name for p in var.iterdir() if p.stat().st_mode & 0o077]
+    assert open_to_others == []
+    listening = {
+        c.laddr.ip
+        for c in psutil.net_connections("tcp")
+        if c.laddr.port == int(base.rsplit(":", 1)[1]) and c.status == "LISTEN"
+    }
+    assert listening == {"127.0.0.1"}
 
     children = psutil.Process(process.pid).children(recursive=True)
     assert len(children) >= 3  # web, worker, cron (and gunicorn's own workers)

@@ -107,6 +107,7 @@ def send_webhook(office_slug: str, url: str | None, body) -> None:
 def demo(port: int) -> None:
     """Everything on embedded defaults: SQLite, embedded Redis, the fake LINE platform."""
     base = f"http://127.0.0.1:{port}"
+    bind = f"{os.environ.get('HOST', '127.0.0.1')}:{port}"  # HOST=0.0.0.0 to show other devices
     env = dict(os.environ)
     env.update(
         TAMBON_ENV="demo",
@@ -126,7 +127,9 @@ def demo(port: int) -> None:
     password = _demo_admin(env)
     tambon = [sys.executable, "-m", "bot.cli"]
     children = [
-        subprocess.Popen([sys.executable, "-m", "gunicorn", "bot:create_app()"], env=env),
+        subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--bind", bind, "bot:create_app()"], env=env
+        ),
         subprocess.Popen([*tambon, "worker"], env=env),
         subprocess.Popen([*tambon, "cron"], env=env),
     ]
