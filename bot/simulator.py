@@ -36,15 +36,23 @@ def _guard():
     if not current_app.config.get("FAKE_LINE"):
         abort(404)
     if current_app.config["TAMBON_ENV"] == "production" and current_user() is None:
-        abort(403)  # an office that opts in trains its staff here, not the public
+        abort(403)  # production refuses FAKE_LINE; this stays as a second lock
 
 
 def _fake() -> FakeLineState:
     return FakeLineState(redis())
 
 
+def _offices() -> dict:
+    """Offices the visitor may act for: staff only their own (they could otherwise sign
+    events with another office's channel secret and read its chats); a demo's guest all."""
+    offices = current_app.extensions["tambon.offices"]
+    user = current_user()
+    return {user.office: offices[user.office]} if user else offices
+
+
 def _office(slug: str | None):
-    office = current_app.extensions["tambon.offices"].get(slug or "")
+    office = _offices().get(slug or "")
     if office is None:
         abort(404)
     return office
@@ -58,7 +66,7 @@ def _citizen(user_id: str | None) -> str:
 
 @bp.get("/")
 def page():
-    offices = list(current_app.extensions["tambon.offices"].values())
+    offices = list(_offices().values())
     # What a counter's QR code types into the chat (LINE's oaMessage link), per office.
     start_texts = {o.slug: {c.code: counter_start_text(c) for c in o.counters} for o in offices}
     return render_template(
