@@ -102,6 +102,7 @@ def dashboard_context(office: Office) -> dict:
         "figures": tally(session, f, survey),
         "weeks": figures.weekly_counts(session, f),
         "counters": figures.by_counter(session, f, office, survey.top),
+        "flagged": figures.flagged(session, f),
         "eit": eit_distributions(session, office.slug, chosen.date_from, chosen.date_to),
         "comments": shown,
         "comments_total": total_comments,

@@ -54,7 +54,11 @@ def response_header(survey: Survey) -> list[str]:
         *demographics,
         *items,
         "ข้อเสนอแนะ",
+        "หมายเหตุ",
     ]
+
+
+FLAGS = {"burst": "ส่งถี่จากเครือข่ายเดียวกัน"}
 
 
 def count_responses(session: Session, f: Filters) -> int:
@@ -123,6 +127,7 @@ def _response_row(
         *demographics,
         *(answers.get(item, "") for item in items),
         r.comment or "",
+        FLAGS.get(r.flag or "", r.flag or ""),
     ]
 
 

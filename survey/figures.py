@@ -185,6 +185,16 @@ def channel_counts(session: Session, f: Filters) -> dict[str, int]:
     return {CHANNELS.get(channel, channel): int(n) for channel, n in rows}
 
 
+def flagged(session: Session, f: Filters) -> dict[str, int]:
+    """Responses flagged when stored (see survey.web), by flag."""
+    rows = session.execute(
+        select(Response.flag, func.count())
+        .where(*_where(Response, f), Response.flag.is_not(None))
+        .group_by(Response.flag)
+    )
+    return {flag: int(n) for flag, n in rows}
+
+
 def fiscal_year_responses(session: Session, office: str, survey_id: str, year_be: int) -> int:
     start, end = fiscal_year_bounds(year_be)
     return sum(daily_counts(session, Filters(office, survey_id, start, end)).values())

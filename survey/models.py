@@ -57,6 +57,8 @@ class Response(Base):
     age_band: Mapped[str | None] = mapped_column(String(20), nullable=True)
     occupation: Mapped[str | None] = mapped_column(String(20), nullable=True)
     comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # "burst": sent from a network that sent several others within minutes (web form only).
+    flag: Mapped[str | None] = mapped_column(String(20), nullable=True)
 
 
 class Answer(Base):

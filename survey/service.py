@@ -11,15 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import db
-from bot.db import insert_for
 from bot.messages import Message, uri_action
 from bot.offices import Office
 from privacy.keys import keyed_hash
 from survey.definition import Survey
-from survey.models import EitDistribution, Response, SurveyVersion
+from survey.models import Response, SurveyVersion
 from survey.store import (
-    bangkok_day,
     period_key,
+    record_eit_in,
     register_version,
     seconds_left_in_period,
 )
@@ -85,7 +84,9 @@ def register(office: Office, survey: Survey) -> None:
         log.warning("database unavailable: survey %s registered by the worker", survey.id)
 
 
-def submit(office: Office, survey: Survey, data: dict, comment: str, channel: str) -> str:
+def submit(
+    office: Office, survey: Survey, data: dict, comment: str, channel: str, flag: str | None = None
+) -> str:
     """Queue a finished response; the same session always yields the same response id."""
     now = datetime.now(UTC)
     counter = data.get("counter", "")
@@ -105,6 +106,7 @@ def submit(office: Office, survey: Survey, data: dict, comment: str, channel: st
             "answers": data["answers"],
             "demographics": data.get("demo", {}),
             "comment": comment[:2000],
+            "flag": flag,
         }
     )
     ttl = seconds_left_in_period(office.survey.period, now)
@@ -113,17 +115,8 @@ def submit(office: Office, survey: Survey, data: dict, comment: str, channel: st
 
 
 def record_eit(office: Office, counter: str, ref: str, channel: str) -> None:
-    """Count one hand-out of the EIT link; `ref` (an event or response id) counts once."""
-    now = datetime.now(UTC)
     with db.transaction() as session:
-        statement = insert_for(session, EitDistribution).values(
-            id=f"{channel}:{ref}"[:80],
-            office=office.slug,
-            counter=counter,
-            channel=channel,
-            day=bangkok_day(now),
-        )
-        session.execute(statement.on_conflict_do_nothing())
+        record_eit_in(session, office.slug, counter, ref, channel, datetime.now(UTC))
 
 
 def offer_eit(office: Office, counter: str, ref: str, channel: str) -> list[Message]:

@@ -11,7 +11,14 @@ from sqlalchemy.orm import Session
 from bot.db import insert_for
 from bot.exceptions import TambonError
 from survey.definition import DEMOGRAPHICS, Survey
-from survey.models import Answer, ItemTally, Response, ResponseTally, SurveyVersion
+from survey.models import (
+    Answer,
+    EitDistribution,
+    ItemTally,
+    Response,
+    ResponseTally,
+    SurveyVersion,
+)
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 
@@ -95,6 +102,7 @@ def store_response(session: Session, payload: dict, survey: Survey) -> str:
         "submitted_at": submitted,
         "day": bangkok_day(submitted),
         "comment": (payload.get("comment") or "").strip()[:2000] or None,
+        "flag": payload.get("flag"),
         **{key: demographics.get(key) for key in DEMOGRAPHICS},
     }
     register_version(session, row["office"], survey)
@@ -110,7 +118,20 @@ def store_response(session: Session, payload: dict, survey: Survey) -> str:
     _increment(session, ResponseTally, [where])
     items = [{**where, "item_id": i, "value": v} for i, v in payload["answers"].items()]
     _increment(session, ItemTally, items)
+    if row["channel"] == "web":  # its thanks page shows the EIT link: a hand-out, once
+        record_eit_in(session, row["office"], row["counter"], row["id"], "web", submitted)
     return "stored"
+
+
+def record_eit_in(
+    session: Session, office: str, counter: str, ref: str, channel: str, moment: datetime
+) -> None:
+    """Count one hand-out of the EIT link; `ref` (an event or response id) counts once."""
+    statement = insert_for(session, EitDistribution).values(
+        id=f"{channel}:{ref}"[:80], office=office, counter=counter, channel=channel,
+        day=bangkok_day(moment),
+    )  # fmt: skip
+    session.execute(statement.on_conflict_do_nothing())
 
 
 def _increment(session: Session, model, keys: list[dict]) -> None:

@@ -4,7 +4,6 @@ cookie stands for the browser so one browser answers once per period."""
 
 from __future__ import annotations
 
-import re
 import secrets
 
 from flask import (
@@ -19,6 +18,9 @@ from flask import (
 )
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from bot.security import throttle
+from bot.security.network import client_address, client_network
+from privacy.keys import keyed_hash
 from survey import service
 from survey.definition import DEMOGRAPHICS, Survey, survey_for_office
 from workers.queues import redis
@@ -28,6 +30,8 @@ BROWSER_COOKIE = "tambon_browser"
 RATE_LIMIT = 20  # posts per address per window
 RATE_WINDOW = 600
 MAX_COMMENT = 2000
+BURST_LIMIT = 3  # responses from one network within BURST_WINDOW before the rest are flagged
+BURST_WINDOW = 15 * 60
 
 
 def _where(office_slug: str, counter_code: str):
@@ -62,11 +66,17 @@ def _with_browser_cookie(response, browser: str, new: bool):
 
 
 def _too_many_posts() -> bool:
-    key = f"tambon:survey-web-rate:{request.remote_addr}"
-    count = redis().incr(key)
-    if count == 1:
-        redis().expire(key, RATE_WINDOW)
-    return count > RATE_LIMIT
+    return throttle.over(
+        redis(), f"tambon:survey-web-rate:{client_address()}", RATE_LIMIT, RATE_WINDOW
+    )
+
+
+def _burst_flag(office) -> str | None:
+    """ "burst" when this network sent several responses within minutes: one person with many
+    fresh browsers looks like this (so does a busy office's own Wi-Fi, hence flag, not refuse)."""
+    network = keyed_hash("network", client_network())[:24]
+    key = f"tambon:survey-web-net:{office.slug}:{network}"
+    return "burst" if throttle.over(redis(), key, BURST_LIMIT, BURST_WINDOW) else None
 
 
 @bp.route("/<office_slug>/<counter_code>", methods=["GET", "POST"])
@@ -87,7 +97,8 @@ def form(office_slug: str, counter_code: str):
             service.register(office, survey)
             data = {"sid": secrets.token_hex(8), "v": survey.version, "counter": counter.code,
                     "respondent": who, **answers}  # fmt: skip
-            service.submit(office, survey, data, answers.pop("comment"), channel="web")
+            comment = answers.pop("comment")
+            service.submit(office, survey, data, comment, "web", _burst_flag(office))
             done = redirect(
                 url_for("survey_web.thanks", office_slug=office.slug, counter_code=counter.code)
             )
@@ -132,8 +143,5 @@ def read_form(survey: Survey, form) -> tuple[dict, dict[str, str]]:
 
 @bp.get("/<office_slug>/<counter_code>/thanks")
 def thanks(office_slug: str, counter_code: str):
-    office, counter = _where(office_slug, counter_code)
-    response_id = request.args.get("r", "")
-    if re.fullmatch(r"[0-9a-f-]{36}", response_id):
-        service.record_eit(office, counter.code, response_id, "web")
+    office, counter = _where(office_slug, counter_code)  # the hand-out is counted as stored
     return render_template("survey/done.html", office=office, counter=counter, again=False)

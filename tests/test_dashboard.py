@@ -137,7 +137,7 @@ def test_downloads_from_the_dashboard(app, staff_client, runner):
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert all(r[3] == "1" for r in rows[1:])
-    assert "'" + FORMULA in [r[-1] for r in rows]
+    assert "'" + FORMULA in [r[-2] for r in rows]
     assert len(rows) - 1 == _tally(runner, "--counter=1")["overall"]["n"]
     book = staff_client.get("/admin/dashboard/export.xlsx?what=tally")
     sheet = load_workbook(io.BytesIO(book.data))["ผลการประเมิน"]

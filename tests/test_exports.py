@@ -56,8 +56,8 @@ def test_responses_csv_is_thai_in_excel_and_safe(app, tambon, tmp_path):
         "รหัสจุดบริการ",
         "จุดบริการ",
     ]
-    assert SURVEY.items()[0].text in header and header[-1] == "ข้อเสนอแนะ"
-    comments = [r[-1] for r in body]
+    assert SURVEY.items()[0].text in header and header[-2:] == ["ข้อเสนอแนะ", "หมายเหตุ"]
+    comments = [r[-2] for r in body]
     assert THAI in comments and SCRIPT in comments
     assert "'" + FORMULA in comments and FORMULA not in comments
     assert "'+66 81 234 5678" in comments and "'-ที่จอดรถน้อยไป" in comments
@@ -80,7 +80,7 @@ def test_responses_xlsx_writes_text_as_strings_never_formulas(app, tambon, tmp_p
     result = tambon("export", "--office", "nongbua", "-o", out, "--from", "2025-10-01")
     assert result.exit_code == 0, result.output
     sheet = load_workbook(out)["คำตอบ"]
-    comments = list(next(sheet.iter_cols(min_col=sheet.max_column, min_row=2)))
+    comments = list(next(sheet.iter_cols(min_col=sheet.max_column - 1, min_row=2)))
     assert sheet.max_row == 22
     assert {c.data_type for c in comments} <= {"s", "inlineStr"}
     assert FORMULA in [c.value for c in comments]

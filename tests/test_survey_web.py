@@ -119,3 +119,49 @@ def test_posts_are_rate_limited_per_address(app):
             assert answer.status_code == 400
     assert answer.status_code == 429
     assert "มากเกินไป" in answer.get_data(as_text=True)
+
+
+def _eit_handouts(app) -> list[tuple[str, str]]:
+    from survey.models import EitDistribution
+
+    with app.app_context():
+        return [(e.channel, e.counter) for e in db.session().query(EitDistribution).all()]
+
+
+def test_a_forged_thanks_link_counts_no_eit_hand_out(client, app):
+    """The review recorded 4 hand-outs for 0 responses with /thanks?r=<any uuid>."""
+    for forged in ("0" * 8 + "-0000-0000-0000-" + "0" * 12, "-" * 36):
+        assert client.get(f"{URL}/thanks", query_string={"r": forged}).status_code == 200
+    assert _eit_handouts(app) == []
+
+
+def test_a_real_web_response_counts_one_eit_hand_out_once_stored(client, app, line):
+    client.post(URL, data={**_complete(), "csrf_token": _csrf(client)})
+    client.get(f"{URL}/thanks")
+    client.get(f"{URL}/thanks")
+    assert _eit_handouts(app) == []  # not before the response is really stored
+    line.run_worker()
+    assert _eit_handouts(app) == [("web", "2")]
+
+
+def test_many_fresh_browsers_on_one_network_are_flagged_on_the_dashboard(app, line):
+    """Ballot stuffing with 8 fresh cookie jars: the form stays open (an office's Wi-Fi is one
+    network too), but the burst is flagged for the admins, and in the export."""
+    from survey.web import BURST_LIMIT
+
+    for i in range(8):
+        browser = app.test_client()
+        browser.environ_base["REMOTE_ADDR"] = f"203.0.113.{10 + i}"
+        browser.post(URL, data={**_complete(), "csrf_token": _csrf(browser)})
+    elsewhere = app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "198.51.100.20"
+    elsewhere.post(URL, data={**_complete(), "csrf_token": _csrf(elsewhere)})
+    line.run_worker()
+    with app.app_context():
+        flags = sorted((r.flag or "") for r in db.session().query(Response).all())
+    assert flags == [""] * (BURST_LIMIT + 1) + ["burst"] * (8 - BURST_LIMIT)
+    from tests.conftest import log_in
+
+    page = log_in(app, app.test_client(), "somsri").get("/admin/").get_data(as_text=True)
+    assert "ส่งมาถี่ผิดปกติจากเครือข่ายเดียวกัน" in page
+    assert f"<b>{8 - BURST_LIMIT}</b> คำตอบ" in page
