@@ -400,4 +400,22 @@ def test_guessing_codes_stops_after_five_wrong_tries(app, client, line):
     guesser = "U" + "9" * 32
     for n in range(5):
         _say(line, guesser, f"{(int(code) + 1 + n) % 10**6:06d}")
-    assert "ไม่ถูกต้องหรือหมดอายุ" in _say(line, guesser, code)  # even the right one now
+    assert "เชื่อมบัญชี LINE นี้" not in _say(line, guesser, code)  # even the right one now
+
+
+def test_many_accounts_guessing_together_void_the_code(app, client, line):
+    """The review's attack: five accounts sent 25 wrong codes, then a sixth linked itself to
+    the admin with the right one. Now a few wrong codes from anyone void the office's codes."""
+    from bot.staff.linking import MAX_WRONG_PER_OFFICE
+
+    csrf = _login(app, client, "somchai", "admin")
+    page = client.post("/admin/line-link/code", data={"csrf_token": csrf}).get_data(as_text=True)
+    code = re.search(r"data-link-code>(\d{6})<", page).group(1)
+    for n in range(MAX_WRONG_PER_OFFICE):
+        _say(line, "U" + f"{n:x}" * 32, f"{(int(code) + 1 + n) % 10**6:06d}")
+    assert "เชื่อมบัญชี LINE นี้" not in _say(line, "U" + "e" * 32, code)
+    page = client.get("/admin/").get_data(as_text=True)
+    assert "รหัสเชื่อมบัญชีที่ขอไว้ถูกยกเลิกแล้ว" in page
+    page = client.post("/admin/line-link/code", data={"csrf_token": csrf}).get_data(as_text=True)
+    fresh = re.search(r"data-link-code>(\d{6})<", page).group(1)
+    assert "เชื่อมบัญชี LINE นี้กับผู้ใช้ somchai" in _say(line, LINKED, fresh)

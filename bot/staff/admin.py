@@ -23,6 +23,7 @@ def _page(code: str | None = None):
         webhook_url=webhook_url,
         line_link=linking.link_of(user) if user.role == "admin" else None,
         link_code=code,
+        codes_voided=linking.codes_voided(office.slug),
         code_minutes=linking.CODE_TTL // 60,
         **dashboard_context(office),
     )

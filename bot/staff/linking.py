@@ -1,8 +1,9 @@
 """Linking an admin's own LINE account to their staff account with a one-time code.
 
 The code (6 digits, 10 minutes) is shown on /admin and typed into the office's LINE chat.
-Redis keeps only a keyed hash of it. Wrong guesses are limited per LINE account, so a
-citizen cannot try codes until one fits.
+Redis keeps only a keyed hash of it. Wrong guesses are limited per LINE account, and per
+office: a few wrong codes from anyone void every live code of the office (many accounts
+guessing together cannot wear a code down), and its admins are told on /admin.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import delete, select
 
 from bot import db
 from bot.models import AdminLineLink, StaffUser
+from bot.security import throttle
 from privacy.keys import citizen_key, keyed_hash, log_ref
 
 log = logging.getLogger(__name__)
@@ -22,6 +24,7 @@ CODE_TTL = 600
 CODE_DIGITS = 6
 MAX_WRONG_CODES = 5  # per LINE account per hour
 WRONG_CODES_WINDOW = 3600
+MAX_WRONG_PER_OFFICE = 5  # from all accounts, while codes are live: then the codes are void
 
 
 def _redis():
@@ -40,20 +43,51 @@ def _pending_key(office: str) -> str:
     return f"tambon:link-pending:{office}"
 
 
+def _live_key(office: str) -> str:
+    return f"tambon:link-codes:{office}"
+
+
+def _office_wrong_key(office: str) -> str:
+    return f"tambon:link-wrong-office:{office}"
+
+
+def _voided_key(office: str) -> str:
+    return f"tambon:link-voided:{office}"
+
+
 def issue_code(user: StaffUser) -> str:
     """A fresh code for this staff user; their previous code stops working."""
     conn = _redis()
     old = conn.get(_user_key(user.id))
     if old:
         conn.delete(old.decode())
+        conn.srem(_live_key(user.office), old.decode())
     while True:
         code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
         key = _code_key(user.office, code)
         if conn.set(key, user.id, nx=True, ex=CODE_TTL):
             break
-    conn.set(_user_key(user.id), key, ex=CODE_TTL)
-    conn.set(_pending_key(user.office), 1, ex=CODE_TTL)
+    pipe = conn.pipeline()
+    pipe.set(_user_key(user.id), key, ex=CODE_TTL)
+    pipe.set(_pending_key(user.office), 1, ex=CODE_TTL)
+    pipe.sadd(_live_key(user.office), key)
+    pipe.expire(_live_key(user.office), CODE_TTL)
+    pipe.delete(_office_wrong_key(user.office), _voided_key(user.office))
+    pipe.execute()
     return code
+
+
+def codes_voided(office: str) -> bool:
+    """Whether the office's codes were voided after wrong guesses (shown to its admins)."""
+    return bool(_redis().exists(_voided_key(office)))
+
+
+def _void_codes(office: str) -> None:
+    conn = _redis()
+    keys = [k.decode() for k in conn.smembers(_live_key(office))]
+    conn.delete(*keys, _live_key(office), _pending_key(office))
+    conn.set(_voided_key(office), 1, ex=WRONG_CODES_WINDOW)
+    log.warning("LINE-link codes of %s voided after %d wrong codes", office, MAX_WRONG_PER_OFFICE)
 
 
 def codes_pending(office: str) -> bool:
@@ -66,14 +100,17 @@ def redeem(office: str, code: str, line_user_id: str) -> StaffUser | None:
     expired, or this LINE account has guessed too often."""
     conn = _redis()
     attempts = f"tambon:link-wrong:{citizen_key(office, line_user_id)}"
-    if int(conn.get(attempts) or 0) >= MAX_WRONG_CODES:
+    if throttle.reached(conn, attempts, MAX_WRONG_CODES):
         return None
-    user_id = conn.getdel(_code_key(office, code))
+    key = _code_key(office, code)
+    user_id = conn.getdel(key)
     if user_id is None:
-        conn.incr(attempts)
-        conn.expire(attempts, WRONG_CODES_WINDOW)
+        throttle.hit(conn, attempts, WRONG_CODES_WINDOW)
+        if throttle.over(conn, _office_wrong_key(office), MAX_WRONG_PER_OFFICE - 1, CODE_TTL):
+            _void_codes(office)
         return None
     conn.delete(_user_key(int(user_id)))
+    conn.srem(_live_key(office), key)
     return _link(office, int(user_id), line_user_id)
 
 
