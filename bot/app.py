@@ -71,6 +71,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(inbox.bp)
+    from privacy import pages as privacy_pages  # late: privacy imports the bot
+
+    app.register_blueprint(privacy_pages.public)
+    app.register_blueprint(privacy_pages.staff)
     if app.config["FAKE_LINE"]:
         from bot.fakeline import api as fakeline_api
 

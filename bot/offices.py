@@ -55,6 +55,24 @@ class WeeklyReportSettings(_Strict):
     time: str = Field(default="08:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 
+class Retention(_Strict):
+    """Days each kind of personal data is kept (privacy.retention applies them daily)."""
+
+    questions_days: int = Field(default=365, ge=1)  # questions to staff and their answers
+    survey_comments_days: int = Field(default=730, ge=1)  # free text; scores stay, anonymous
+    audit_days: int = Field(default=730, ge=30)  # the log of staff access to personal data
+
+
+class PrivacySettings(_Strict):
+    """What the privacy notice (/privacy/<office>) says; empty fields fall back to the
+    office's name and contact details."""
+
+    controller: str = ""  # ผู้ควบคุมข้อมูลส่วนบุคคล: the office itself, by default
+    dpo: str = ""  # เจ้าหน้าที่คุ้มครองข้อมูลส่วนบุคคล: name or position
+    dpo_contact: str = ""  # phone or e-mail of the DPO
+    retention: Retention = Field(default_factory=Retention)
+
+
 class Office(_Strict):
     slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")
     name: str = Field(min_length=1)
@@ -68,6 +86,7 @@ class Office(_Strict):
     survey: SurveySettings = Field(default_factory=SurveySettings)
     knowledge: str | None = None  # the office's Q&A knowledge base (docs/knowledge-base.md)
     weekly_report: WeeklyReportSettings = Field(default_factory=WeeklyReportSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
 
     @field_validator("admins")
     @classmethod

@@ -4,6 +4,7 @@ from alembic import context
 
 import bot.models
 import bot.qa.models  # noqa: F401
+import privacy.models  # noqa: F401
 import survey.models  # noqa: F401
 from bot.db import Base, make_engine
 

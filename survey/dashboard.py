@@ -21,6 +21,7 @@ from flask import (
 from bot import db
 from bot.offices import Office
 from bot.staff.auth import current_user, login_required
+from privacy import audit
 from survey import charts, exports, figures
 from survey.definition import survey_for_office
 from survey.fiscal import fiscal_year, fiscal_year_bounds, thai_short_date
@@ -166,6 +167,9 @@ def export(fmt: str):
             exports.response_header(survey),
             exports.iter_responses(session, f, survey, office),
         )
+    if what == "responses":  # comments are citizens' own words
+        period = f"{f.date_from or 'เริ่มต้น'} ถึง {f.date_to or 'ปัจจุบัน'}"
+        audit.record(office.slug, current_user().username, "export", f"{what}.{fmt}", period)
     name = f"{office.slug}-{'ผลการประเมิน' if what == 'tally' else 'คำตอบ'}.{fmt}"
     disposition = (
         f"attachment; filename=\"{office.slug}-{what}.{fmt}\"; filename*=UTF-8''{quote(name)}"
@@ -191,6 +195,7 @@ def annual(fmt: str):
     if not 2500 <= year <= 2700:
         abort(404)
     fig = annual_figures(db.session(), office, year)
+    audit.record(office.slug, current_user().username, "annual-report", f"{year}.{fmt}")
     headers = {"Content-Disposition": f'attachment; filename="{office.slug}-annual-{year}.{fmt}"'}
     if fmt == "pdf":
         return Response(annual_pdf(fig), mimetype="application/pdf", headers=headers)

@@ -15,7 +15,9 @@ from click.testing import CliRunner
 from sqlalchemy import text
 from werkzeug.serving import make_server
 
-import survey.models  # noqa: F401  (so drop_all knows the survey tables)
+import bot.qa.models  # noqa: F401  (so drop_all knows every table)
+import privacy.models  # noqa: F401
+import survey.models  # noqa: F401
 from bot import create_app
 from bot.connections import embedded_redis_url, stop_embedded
 from bot.db import Base, engine, make_engine

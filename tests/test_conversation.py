@@ -1,8 +1,10 @@
-"""The router is pure: (office, context, event) → (context, replies as plain data)."""
+"""The router is pure: (office, context, event) → (context, replies as plain data); it reads
+only the public base URL from the app's settings, for links."""
 
 from __future__ import annotations
 
 import pytest
+from flask import Flask
 
 from bot.conversation.context import Context
 from bot.conversation.router import route
@@ -13,6 +15,19 @@ from tests.conftest import TEST_OFFICES
 
 OFFICE = load_offices(TEST_OFFICES)["nongbua"]
 CITIZEN = "U" + "4" * 32
+
+
+@pytest.fixture(autouse=True)
+def _settings():
+    app = Flask(__name__)
+    app.config["PUBLIC_BASE_URL"] = "https://bot.example.go.th"
+    with app.app_context():
+        yield
+
+
+def test_the_greeting_links_the_privacy_notice():
+    _, (greeting,) = route(OFFICE, Context(), parse_event(sender.follow_event(CITIZEN)))
+    assert "https://bot.example.go.th/privacy/nongbua" in greeting["text"]
 
 
 def _say(text: str, ctx: Context | None = None):
@@ -29,6 +44,7 @@ def test_follow_greets_by_office_name_and_lists_what_the_bot_can_do():
         "EIT",
         "ติดต่อ",
         "ช่วยเหลือ",
+        "ข้อมูลของฉัน",
     ]
 
 

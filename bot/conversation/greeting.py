@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.conversation import menu
+from bot.conversation import menu, privacy
 from bot.conversation.context import Context
 from bot.events import Incoming
 from bot.messages import Message, text
@@ -17,7 +17,8 @@ def on_follow(office: Office, ctx: Context, _event: Incoming) -> tuple[Context, 
     body = (
         f"สวัสดีค่ะ 🙏 ขอบคุณที่เพิ่ม {office.name} เป็นเพื่อนนะคะ\n\n"
         f"ช่องทางนี้ช่วยท่านได้ดังนี้ค่ะ\n{menu.bullet_list()}\n\n"
-        "เลือกจากปุ่มด้านล่าง หรือพิมพ์ข้อความมาได้เลยค่ะ"
+        "เลือกจากปุ่มด้านล่าง หรือพิมพ์ข้อความมาได้เลยค่ะ\n\n"
+        f"{privacy.notice_line(office)}"
     )
     return Context(), [text(body, menu.quick_replies())]
 

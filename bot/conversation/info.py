@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.conversation import menu
+from bot.conversation import menu, privacy
 from bot.conversation.context import Context
 from bot.events import Incoming
 from bot.messages import Message, text
@@ -35,6 +35,7 @@ def contact_text(office: Office) -> str:
     if c.website:
         lines.append(f"🌐 เว็บไซต์: {c.website}")
     lines.append("เหตุฉุกเฉินหรือเจ็บป่วยฉุกเฉิน โทร 1669 ได้ตลอด 24 ชั่วโมงค่ะ")
+    lines.append(privacy.notice_line(office))
     return "\n".join(lines)
 
 

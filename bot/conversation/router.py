@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.conversation import eit, fallback, faq, greeting, info, link, survey
+from bot.conversation import eit, fallback, faq, greeting, info, link, privacy, survey
 from bot.conversation.context import Context
 from bot.events import Incoming
 from bot.limits import MAX_MESSAGES_PER_REQUEST
@@ -16,7 +16,10 @@ Handler = Callable[[Office, Context, Incoming], Result | None]
 
 # A conversation in a state (a survey under way) asks that state's handler first; it may
 # decline (return None) so that, say, a question typed mid-survey is still answered.
-STATE_HANDLERS: dict[str, Handler] = {"survey": survey.on_answer}
+STATE_HANDLERS: dict[str, Handler] = {
+    "survey": survey.on_answer,
+    privacy.ERASE_STATE: privacy.on_confirm,
+}
 # When the state's handler declined, what to add so the conversation can resume.
 STATE_REMINDERS: dict[str, Callable[[Office, Context], list[Message]]] = {"survey": survey.reminder}
 
@@ -26,6 +29,7 @@ INTENTS: list[Handler] = [
     greeting.on_hello,
     info.on_help,
     info.on_contact,
+    privacy.on_request,
     survey.on_start,
     eit.on_eit,
     faq.on_question,  # last: the knowledge base answers what no command took

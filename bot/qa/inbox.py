@@ -12,6 +12,7 @@ from bot import db
 from bot.faq.office import office_entries
 from bot.qa.models import KnowledgeAddition, QaOutcome, Question
 from bot.staff.auth import current_user, login_required
+from privacy import audit
 
 bp = Blueprint("inbox", __name__, url_prefix="/admin/inbox")
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -87,6 +88,8 @@ def index():
         .limit(30)
     ).all()
     office = current_app.extensions["tambon.offices"][office_slug]
+    shown = len(open_questions) + len(recent)
+    audit.record(office_slug, current_user().username, "inbox-view", detail=f"{shown} คำถาม")
     return render_template(
         "admin/inbox.html",
         office=office,
@@ -126,6 +129,7 @@ def answer(question_id: str):
                     added_by=user.username,
                 )
             )
+    audit.record(user.office, user.username, "inbox-answer", question_id)
     from workers.qa import enqueue_answer_delivery  # late: workers import the bot
 
     enqueue_answer_delivery(question_id)
