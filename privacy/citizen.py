@@ -23,8 +23,9 @@ from bot.conversation import context as conversation
 from bot.models import AdminLineLink, StaffUser
 from bot.offices import Office
 from bot.qa.models import KnowledgeAddition, Question
+from privacy import audit
 from privacy.keys import citizen_key
-from workers.defaults import EVENTS_QUEUE
+from workers.defaults import EVENTS_QUEUE, RESPONSES_QUEUE
 
 log = logging.getLogger(__name__)
 REFERENCE_LENGTH = 10
@@ -78,11 +79,13 @@ def describe(citizen: Citizen) -> list[tuple[str, list[str]]]:
     return [(h.name, h.describe(citizen)) for h in HOLDINGS]
 
 
-def erase(citizen: Citizen) -> dict[str, int]:
-    """Erase every holding; how many records each removed. Safe to run twice."""
+def erase(citizen: Citizen, actor: str, action: str) -> str:
+    """Erase every holding, with an audit entry; what was removed, in Thai. Safe to repeat."""
     removed = {h.name: h.erase(citizen) for h in HOLDINGS}
+    said = ", ".join(f"{name} {n:,}" for name, n in removed.items() if n)
+    audit.record(citizen.office.slug, actor, action, detail=said)
     log.info("erased the data of a citizen of %s: %s", citizen.office.slug, removed)
-    return removed
+    return said
 
 
 def _redis():
@@ -231,28 +234,40 @@ def _erase_admin_link(c: Citizen) -> int:
 # ---- their LINE events waiting in the queue (a retry, a failure kept for staff) ---------
 
 
-def _erase_queued_events(c: Citizen) -> int:
-    """Event jobs carry the raw event (LINE id, words) until they finish; a failed one is kept
-    FAILURE_TTL for someone to read. Found by the keyed hash of each job's user."""
+def _erase_queued_jobs(c: Citizen) -> int:
+    """Jobs carry their data until they finish (then rq deletes them: result_ttl=0): an event
+    its LINE id and words, a survey response its keyed hash and comment; a failed job is kept
+    FAILURE_TTL for someone to read. Each is recognised by the keyed hash of its citizen."""
     conn = _redis()
-    ids = {i.decode() for i in conn.lrange(f"rq:queue:{EVENTS_QUEUE}", 0, -1)}
-    for registry in (FailedJobRegistry, ScheduledJobRegistry, DeferredJobRegistry):
-        ids |= set(registry(EVENTS_QUEUE, connection=conn).get_job_ids())
     removed = 0
-    for job in Job.fetch_many(sorted(ids), connection=conn):
-        if job is not None and _job_citizen(job, c.office.slug) == c.key:
-            job.delete(remove_from_queue=True)
-            removed += 1
+    for queue, belongs in ((EVENTS_QUEUE, _event_of), (RESPONSES_QUEUE, _response_of)):
+        ids = {i.decode() for i in conn.lrange(f"rq:queue:{queue}", 0, -1)}
+        for registry in (FailedJobRegistry, ScheduledJobRegistry, DeferredJobRegistry):
+            ids |= set(registry(queue, connection=conn).get_job_ids())
+        for job in Job.fetch_many(sorted(ids), connection=conn):
+            if job is not None and _reads(belongs, job, c):
+                job.delete(remove_from_queue=True)
+                removed += 1
     return removed
 
 
-def _job_citizen(job: Job, office: str) -> str | None:
+def _reads(belongs: Callable[[Job, Citizen], bool], job: Job, c: Citizen) -> bool:
     try:
-        job_office, event = job.args
-        user_id = event.get("source", {}).get("userId")
-    except Exception:
-        return None
-    return citizen_key(office, user_id) if job_office == office and user_id else None
+        return belongs(job, c)
+    except Exception:  # a job this code cannot read is not the citizen's
+        return False
+
+
+def _event_of(job: Job, c: Citizen) -> bool:
+    office, event = job.args
+    user_id = event.get("source", {}).get("userId")
+    return office == c.office.slug and bool(user_id) and citizen_key(office, user_id) == c.key
+
+
+def _response_of(job: Job, c: Citizen) -> bool:
+    (payload,) = job.args
+    who = _respondent(c)
+    return bool(who) and payload.get("office") == c.office.slug and payload["respondent"] == who
 
 
 HOLDINGS: list[Holding] = [
@@ -260,5 +275,5 @@ HOLDINGS: list[Holding] = [
     Holding("คำถามถึงเจ้าหน้าที่", _describe_questions, _erase_questions),
     Holding("แบบประเมินความพึงพอใจ", _describe_survey, _erase_survey_link),
     Holding("บัญชีเจ้าหน้าที่", _describe_admin_link, _erase_admin_link),
-    Holding("ข้อความที่รอดำเนินการ", lambda c: [], _erase_queued_events),
+    Holding("ข้อความที่รอดำเนินการ", lambda c: [], _erase_queued_jobs),
 ]

@@ -32,14 +32,8 @@ def at_counter():
     code = (request.values.get("code") or "").strip()
     found = citizen.by_reference(office, code) if code else None
     if request.method == "POST" and found is not None and request.form.get("erase") == "yes":
-        removed = citizen.erase(found)
-        detail = ", ".join(f"{name} {n}" for name, n in removed.items() if n)
-        audit.record(
-            office.slug, user.username, "erase-at-counter", citizen.reference(found), detail
-        )
-        flash(
-            f"ลบข้อมูลของรหัสอ้างอิง {citizen.reference(found)} แล้วค่ะ ({detail or 'ไม่มีข้อมูลเหลือ'})", "ok"
-        )
+        said = citizen.erase(found, user.username, "erase-at-counter")
+        flash(f"ลบข้อมูลของรหัสอ้างอิง {citizen.reference(found)} แล้วค่ะ ({said or 'ไม่มีข้อมูลเหลือ'})", "ok")
         return redirect(url_for("privacy_staff.at_counter"))
     return render_template(
         "privacy/at_counter.html",

@@ -54,7 +54,7 @@ def test_the_schedule_is_in_utc_and_holds_the_heartbeat(app):
     from workers.cron import build_scheduler
 
     jobs = build_scheduler(app.extensions["tambon.redis"]).get_jobs()
-    assert [job.name for job in jobs] == ["heartbeat", "weekly-reports"]
+    assert [job.name for job in jobs] == ["heartbeat", "weekly-reports", "retention"]
 
 
 def test_offices_check_lists_offices_and_explains_errors(runner, tmp_path):

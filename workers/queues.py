@@ -145,6 +145,8 @@ def enqueue_events(office: str, events: list[dict]) -> int:
             retry=retry,
             # rq logs a job's description; by default that is its arguments, with the user id.
             description=f"LINE event {event_id[:40] or '(no id)'} for {office}",
+            # Done, it is deleted at once: the job holds the raw event (LINE id, words).
+            result_ttl=0,
             pipeline=capture,
         )
         if event_id:

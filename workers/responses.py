@@ -24,6 +24,7 @@ def enqueue_response(payload: dict) -> None:
         job_id=f"response-{payload['response_id']}",
         description=f"survey response {payload['response_id']}",  # not the comment (logged)
         failure_ttl=FAILURE_TTL,
+        result_ttl=0,  # stored, the job (a keyed hash, a comment) is deleted at once
         retry=retry_policy(),
     )
 

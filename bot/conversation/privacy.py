@@ -10,7 +10,7 @@ from bot.events import Incoming
 from bot.messages import Message, message_action, postback_action, text
 from bot.offices import Office
 from bot.thai import compact
-from privacy import audit, citizen
+from privacy import citizen
 
 Result = tuple[Context, list[Message]]
 SHOW_WORDS = {"ข้อมูลของฉัน", "ดูข้อมูลของฉัน", "ข้อมูลส่วนตัวของฉัน", "ขอดูข้อมูลของฉัน"}
@@ -19,6 +19,7 @@ NOTICE_WORDS = {"นโยบายความเป็นส่วนตัว
 CONFIRM = "a=erase-confirm"
 CANCEL = "ยกเลิกการลบ"
 ERASE_STATE = "erase"
+CITIZEN_ACTOR = "ประชาชน (ทาง LINE)"
 
 
 def notice_url(office: Office) -> str:
@@ -43,12 +44,7 @@ def on_request(office: Office, ctx: Context, event: Incoming) -> Result | None:
 def on_confirm(office: Office, ctx: Context, event: Incoming) -> Result | None:
     """In the erase state: the confirmation erases; cancelling or anything else keeps it."""
     if event.postback_data == CONFIRM:
-        who = citizen.in_line(office, event.user_id)
-        removed = citizen.erase(who)
-        detail = ", ".join(f"{name} {n}" for name, n in removed.items() if n)
-        audit.record(
-            office.slug, "ประชาชน (ทาง LINE)", "erase-by-citizen", citizen.reference(who), detail
-        )
+        citizen.erase(citizen.in_line(office, event.user_id), CITIZEN_ACTOR, "erase-by-citizen")
         body = (
             "ลบข้อมูลของท่านเรียบร้อยแล้วค่ะ 🙏\n"
             "คำถาม การสนทนาที่ค้างอยู่ และข้อความที่รอดำเนินการถูกลบทั้งหมด "
