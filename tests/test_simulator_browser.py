@@ -76,7 +76,7 @@ def test_follow_is_greeted(page, line):
     page.click("#follow")
     _delivered(page, line)
     expect(page.locator(".msg.bot").last).to_contain_text("ขอบคุณที่เพิ่ม องค์การบริหารส่วนตำบลหนองบัว")
-    expect(page.locator(".quick-replies .chip")).to_have_count(4)
+    expect(page.locator(".quick-replies .chip")).to_have_count(5)
 
 
 def test_a_question_gets_an_answer(page, line):
@@ -203,3 +203,32 @@ def test_scan_a_counter_qr_answer_the_whole_survey_and_get_the_eit_link(page, li
         figures = tally(db.session(), Filters("nongbua", survey.id, counter="2"), survey)
     assert figures["overall"]["n"] == 1
     assert figures["overall"]["mean"] == 4.0
+
+
+def test_my_data_and_erasing_it_in_the_simulator_and_the_notice_on_a_phone(page, line, browser):
+    _say(page, line, "ถามเรื่องงานบุญบั้งไฟปีนี้จัดวันไหนคะ")
+    _say(page, line, "ข้อมูลของฉัน")
+    expect(page.locator(".msg.bot").last).to_contain_text("รหัสอ้างอิงของท่าน")
+    expect(page.locator(".msg.bot").last).to_contain_text("บั้งไฟ")
+    page.evaluate("document.body.dataset.webhookStatus = ''")
+    page.locator(".quick-replies .chip", has_text="ลบข้อมูลของฉัน").click()
+    _delivered(page, line)
+    expect(page.locator(".msg.bot").last).to_contain_text("ลบแล้วกู้คืนไม่ได้")
+    page.evaluate("document.body.dataset.webhookStatus = ''")
+    page.locator(".quick-replies .chip", has_text="ยืนยันลบข้อมูล").click()
+    _delivered(page, line)
+    expect(page.locator(".msg.bot").last).to_contain_text("ลบข้อมูลของท่านเรียบร้อยแล้ว")
+    _say(page, line, "ข้อมูลของฉัน")
+    expect(page.locator(".msg.bot").last).to_contain_text("ไม่มีคำถามที่ส่งถึงเจ้าหน้าที่")
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="th-TH")
+    notice = phone.new_page()
+    errors: list[str] = []
+    notice.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    notice.goto(f"{line.base_url}/s/nongbua/1")
+    notice.click("text=นโยบายความเป็นส่วนตัว")
+    expect(notice.locator("h1")).to_have_text("นโยบายความเป็นส่วนตัว (ประกาศความเป็นส่วนตัว)")
+    expect(notice.locator("#rights")).to_contain_text("ลบข้อมูลของฉัน")
+    assert notice.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
+    assert errors == []  # the security headers block nothing the page needs
+    phone.close()
