@@ -14,7 +14,7 @@ from rq.exceptions import StopRequested
 from workers.defaults import CRON_LOCK_TTL, DEFAULT_QUEUE
 from workers.maintenance import heartbeat
 from workers.privacy import CRON as RETENTION_CRON
-from workers.privacy import apply_retention
+from workers.privacy import enqueue_retention
 from workers.weekly import CRON as WEEKLY_CRON
 from workers.weekly import enqueue_due_reports
 
@@ -49,5 +49,5 @@ def build_scheduler(connection: Redis) -> SingleCronScheduler:
     scheduler.register(heartbeat, DEFAULT_QUEUE, interval=300, name="heartbeat")
     # Offices choose their own day and time (Asia/Bangkok); the job checks which are due.
     scheduler.register(enqueue_due_reports, DEFAULT_QUEUE, cron=WEEKLY_CRON, name="weekly-reports")
-    scheduler.register(apply_retention, DEFAULT_QUEUE, cron=RETENTION_CRON, name="retention")
+    scheduler.register(enqueue_retention, DEFAULT_QUEUE, cron=RETENTION_CRON, name="retention")
     return scheduler

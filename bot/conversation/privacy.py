@@ -18,7 +18,6 @@ ERASE_WORDS = {"ลบข้อมูลของฉัน", "ลบข้อม
 NOTICE_WORDS = {"นโยบายความเป็นส่วนตัว", "ความเป็นส่วนตัว", "pdpa", "นโยบายคุ้มครองข้อมูลส่วนบุคคล"}
 CONFIRM = "a=erase-confirm"
 CANCEL = "ยกเลิกการลบ"
-ERASE_STATE = "erase"
 CITIZEN_ACTOR = "ประชาชน (ทาง LINE)"
 
 
@@ -35,14 +34,15 @@ def on_request(office: Office, ctx: Context, event: Incoming) -> Result | None:
     if said in SHOW_WORDS or event.postback_data == "a=mydata":
         return ctx, [_what_we_hold(office, event)]
     if said in ERASE_WORDS or event.postback_data == "a=erase":
-        return Context(ERASE_STATE), [_ask_to_confirm()]
+        return ctx, [_ask_to_confirm()]
     if said in NOTICE_WORDS:
         return ctx, [text(f"{office.name} ดูแลข้อมูลส่วนบุคคลของท่านตามนี้ค่ะ\n{notice_url(office)}")]
-    return None
+    return _on_confirm(office, ctx, event)
 
 
-def on_confirm(office: Office, ctx: Context, event: Incoming) -> Result | None:
-    """In the erase state: the confirmation erases; cancelling or anything else keeps it."""
+def _on_confirm(office: Office, ctx: Context, event: Incoming) -> Result | None:
+    """The button erases whatever the conversation's state: a retried job finds the state
+    erased by its first run, and must still erase (again) and say so."""
     if event.postback_data == CONFIRM:
         citizen.erase(citizen.in_line(office, event.user_id), CITIZEN_ACTOR, "erase-by-citizen")
         body = (
@@ -53,7 +53,7 @@ def on_confirm(office: Office, ctx: Context, event: Incoming) -> Result | None:
         )
         return Context(), [text(body)]
     if compact(event.text) == CANCEL:
-        return Context(), [text("ยกเลิกแล้วค่ะ ข้อมูลของท่านยังอยู่ครบ")]
+        return ctx, [text("ยกเลิกแล้วค่ะ ข้อมูลของท่านยังอยู่ครบ")]
     return None
 
 

@@ -16,10 +16,7 @@ Handler = Callable[[Office, Context, Incoming], Result | None]
 
 # A conversation in a state (a survey under way) asks that state's handler first; it may
 # decline (return None) so that, say, a question typed mid-survey is still answered.
-STATE_HANDLERS: dict[str, Handler] = {
-    "survey": survey.on_answer,
-    privacy.ERASE_STATE: privacy.on_confirm,
-}
+STATE_HANDLERS: dict[str, Handler] = {"survey": survey.on_answer}
 # When the state's handler declined, what to add so the conversation can resume.
 STATE_REMINDERS: dict[str, Callable[[Office, Context], list[Message]]] = {"survey": survey.reminder}
 
