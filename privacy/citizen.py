@@ -26,6 +26,7 @@ from bot.qa.models import KnowledgeAddition, Question
 from privacy import audit
 from privacy.keys import citizen_key
 from workers.defaults import EVENTS_QUEUE, RESPONSES_QUEUE
+from workers.queues import SERIALIZER, AppQueue
 
 log = logging.getLogger(__name__)
 REFERENCE_LENGTH = 10
@@ -235,16 +236,17 @@ def _erase_admin_link(c: Citizen) -> int:
 
 
 def _erase_queued_jobs(c: Citizen) -> int:
-    """Jobs carry their data until they finish (then rq deletes them: result_ttl=0): an event
+    """Jobs carry their data until they finish (then rq drops them: FINISHED_TTL): an event
     its LINE id and words, a survey response its keyed hash and comment; a failed job is kept
     FAILURE_TTL for someone to read. Each is recognised by the keyed hash of its citizen."""
     conn = _redis()
     removed = 0
     for queue, belongs in ((EVENTS_QUEUE, _event_of), (RESPONSES_QUEUE, _response_of)):
-        ids = {i.decode() for i in conn.lrange(f"rq:queue:{queue}", 0, -1)}
+        jobs = AppQueue(queue, connection=conn)
+        ids = set(jobs.get_job_ids())
         for registry in (FailedJobRegistry, ScheduledJobRegistry, DeferredJobRegistry):
-            ids |= set(registry(queue, connection=conn).get_job_ids())
-        for job in Job.fetch_many(sorted(ids), connection=conn):
+            ids |= set(registry(queue=jobs).get_job_ids())
+        for job in Job.fetch_many(sorted(ids), connection=conn, serializer=SERIALIZER):
             if job is not None and _reads(belongs, job, c):
                 job.delete(remove_from_queue=True)
                 removed += 1

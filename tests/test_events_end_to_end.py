@@ -5,11 +5,11 @@ from __future__ import annotations
 import copy
 import json
 
-from rq import Queue
 from rq.registry import FailedJobRegistry
 
 from bot.fakeline import sender
 from tests.conftest import shared_file
+from workers.queues import AppQueue
 
 CITIZEN = "U" + "1" * 32
 OTHER = "U" + "2" * 32
@@ -32,7 +32,7 @@ def _failed(app) -> list:
     return [
         j
         for name in ("events", "default")
-        for j in FailedJobRegistry(queue=Queue(name, connection=conn)).get_job_ids()
+        for j in FailedJobRegistry(queue=AppQueue(name, connection=conn)).get_job_ids()
     ]
 
 
@@ -97,7 +97,7 @@ def test_redelivered_and_duplicated_events_are_answered_once(line, app):
     assert line.send([event, event]).status_code == 200  # duplicated inside one body
     redelivered = {**event, "deliveryContext": {"isRedelivery": True}}
     assert line.send([redelivered]).status_code == 200  # and LINE redelivers it later
-    assert Queue("events", connection=app.extensions["tambon.redis"]).count == 1
+    assert AppQueue("events", connection=app.extensions["tambon.redis"]).count == 1
     line.run_worker()
     assert len(line.calls("reply") + line.calls("push")) == 1
 
@@ -150,5 +150,5 @@ def test_a_request_line_refuses_fails_once_and_stays_visible(line, app):
     line.run_worker()
     assert len(line.calls("reply", accepted=None)) == 1  # not retried: it cannot succeed
     (job_id,) = _failed(app)
-    job = Queue("events", connection=app.extensions["tambon.redis"]).fetch_job(job_id)
+    job = AppQueue("events", connection=app.extensions["tambon.redis"]).fetch_job(job_id)
     assert "LINE answered 400" in job.latest_result().exc_string

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from rq import Queue
-
 from bot import create_app
 from bot.cli import main
 from tests.conftest import _test_config
+from workers.queues import SERIALIZER, AppQueue
 
 
 def test_healthz_is_200_when_database_and_redis_answer(client):
@@ -45,7 +44,7 @@ def test_only_one_cron_process_runs(app):
 def test_cron_heartbeat_job_runs_on_a_worker(app, line):
     from workers.maintenance import CRON_HEARTBEAT_KEY, heartbeat
 
-    Queue("default", connection=app.extensions["tambon.redis"]).enqueue(heartbeat)
+    AppQueue("default", connection=app.extensions["tambon.redis"]).enqueue(heartbeat)
     line.run_worker()
     assert app.extensions["tambon.redis"].get(CRON_HEARTBEAT_KEY)
 
@@ -53,8 +52,12 @@ def test_cron_heartbeat_job_runs_on_a_worker(app, line):
 def test_the_schedule_is_in_utc_and_holds_the_heartbeat(app):
     from workers.cron import build_scheduler
 
-    jobs = build_scheduler(app.extensions["tambon.redis"]).get_jobs()
+    conn = app.extensions["tambon.redis"]
+    jobs = build_scheduler(conn).get_jobs()
     assert [job.name for job in jobs] == ["heartbeat", "weekly-reports", "retention"]
+    queued = jobs[0].enqueue(conn)  # as the cron process would
+    assert AppQueue("default", connection=conn).fetch_job(queued.id).func_name.endswith("heartbeat")
+    assert queued.serializer is SERIALIZER  # JSON, as every worker reads it
 
 
 def test_offices_check_lists_offices_and_explains_errors(runner, tmp_path):

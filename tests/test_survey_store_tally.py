@@ -9,7 +9,6 @@ from collections import Counter
 from datetime import UTC, date, datetime
 
 import pytest
-from rq import Queue
 from rq.registry import FailedJobRegistry
 from sqlalchemy import select
 
@@ -18,6 +17,7 @@ from survey.definition import load_survey, parse_survey
 from survey.models import Answer, Response
 from survey.store import fiscal_year, period_key
 from survey.tally import Filters, band, stats, tally
+from workers.queues import AppQueue
 from workers.responses import enqueue_response
 
 SURVEY = load_survey()
@@ -83,7 +83,7 @@ def _recomputed(app, counter: str | None = None) -> dict:
 
 def _failed(app) -> list[str]:
     return FailedJobRegistry(
-        queue=Queue("responses", connection=app.extensions["tambon.redis"])
+        queue=AppQueue("responses", connection=app.extensions["tambon.redis"])
     ).get_job_ids()
 
 
@@ -137,7 +137,7 @@ def test_an_invalid_response_fails_visibly_and_is_not_retried(app, line):
         enqueue_response(broken)
     line.run_worker()
     (job_id,) = _failed(app)
-    job = Queue("responses", connection=app.extensions["tambon.redis"]).fetch_job(job_id)
+    job = AppQueue("responses", connection=app.extensions["tambon.redis"]).fetch_job(job_id)
     assert "missing ['staff_polite']" in job.latest_result().exc_string
     assert _tally(app)["overall"]["n"] == 0
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from rq import Queue
 
 from bot import create_app
 from bot.fakeline.sender import sign, text_event
 from tests.conftest import _test_config
+from workers.queues import AppQueue
 
 SECRET = "nongbua-secret-0123456789abcdef"
 URL = "/line/nongbua/webhook"
@@ -21,7 +21,7 @@ def _body(*events: dict) -> bytes:
 
 
 def _queued(app) -> int:
-    return Queue("events", connection=app.extensions["tambon.redis"]).count
+    return AppQueue("events", connection=app.extensions["tambon.redis"]).count
 
 
 def _post(client, body: bytes, signature: str | None, header: str = "x-line-signature"):
@@ -130,7 +130,7 @@ def test_events_of_odd_shapes_are_queued_and_handled_without_error(line, app):
     line.run_worker()
     from rq.registry import FailedJobRegistry
 
-    failed = FailedJobRegistry(queue=Queue("events", connection=app.extensions["tambon.redis"]))
+    failed = FailedJobRegistry(queue=AppQueue("events", connection=app.extensions["tambon.redis"]))
     assert failed.get_job_ids() == []
 
 
@@ -157,9 +157,13 @@ def test_each_event_is_marked_and_queued_together_once(client, app):
     assert _post(client, body, sign(body, SECRET)).status_code == 200
     assert _queued(app) == 3  # only the new one
     conn = app.extensions["tambon.redis"]
-    job = Queue("events", connection=conn).fetch_job(f"event-nongbua-{second['webhookEventId']}")
+    job = AppQueue("events", connection=conn).fetch_job(f"event-nongbua-{second['webhookEventId']}")
     assert job.func_name == "workers.events.handle_event"
-    assert job.args == ("nongbua", second) and job.retries_left == 3
+    assert job.args == ["nongbua", second] and job.retries_left == 3  # JSON: a list
+    assert conn.hget(job.key, "data").startswith(b"x")  # zlib over JSON, not a pickle
+    import zlib
+
+    assert zlib.decompress(conn.hget(job.key, "data")).startswith(b'["workers.events.handle_event"')
     assert CITIZEN not in job.description  # rq logs the description of every job it runs
 
 

@@ -7,6 +7,7 @@ to run beside another; the jobs are idempotent all the same.
 
 from __future__ import annotations
 
+import rq.cron
 from redis import Redis
 from rq.cron import CronScheduler
 from rq.exceptions import StopRequested
@@ -15,10 +16,14 @@ from workers.defaults import CRON_LOCK_TTL, DEFAULT_QUEUE
 from workers.maintenance import heartbeat
 from workers.privacy import CRON as RETENTION_CRON
 from workers.privacy import enqueue_retention
+from workers.queues import AppQueue
 from workers.weekly import CRON as WEEKLY_CRON
 from workers.weekly import enqueue_due_reports
 
 LOCK_KEY = "tambon:cron:lock"
+# rq's CronJob.enqueue builds a plain Queue, whose jobs are pickled; ours are JSON
+# (workers.queues.SERIALIZER). tests/test_health_and_processes.py checks this holds.
+rq.cron.Queue = AppQueue
 
 
 class SingleCronScheduler(CronScheduler):

@@ -10,6 +10,10 @@ SEEN_EVENT_TTL = 24 * 3600
 SENT_CHUNK_TTL = 24 * 3600
 EVENT_JOB_TIMEOUT = 60
 FAILURE_TTL = 30 * 24 * 3600
+# A finished event or response job (raw LINE ids, citizens' words) is gone a second later.
+# Not 0: rq 2.12 then deletes the job at once and fails on the execution record of an
+# earlier run that a killed worker left behind (seen in the crash scenario: a needless retry).
+FINISHED_TTL = 1
 # Backoff for 429/5xx from LINE, in seconds. A conversation is retried at chat speed: a
 # reply token lives about a minute, and a citizen should not wait minutes for one 500.
 EVENT_RETRY_INTERVALS = (1, 2, 5, 15, 60, 300)

@@ -28,6 +28,7 @@ from bot.connections import connect
 from bot.faq.office import refresh as refresh_matchers
 from workers import recovery
 from workers.defaults import ALL_QUEUES, REGISTRY_CLEAN_INTERVAL, WORKER_MAX_JOBS
+from workers.queues import SERIALIZER, AppQueue
 from workers.scheduler import LeasedScheduler
 from workers.worker import AppWorker, run
 
@@ -46,7 +47,10 @@ class AppWorkerPool(WorkerPool):
     def __init__(self, app: Flask, num_workers: int):
         self.app = app
         conn = connect(app.config["REDIS_URL"], blocking=True)
-        super().__init__(list(ALL_QUEUES), connection=conn, num_workers=num_workers)
+        super().__init__(
+            list(ALL_QUEUES), connection=conn, num_workers=num_workers, queue_class=AppQueue,
+            serializer=SERIALIZER,
+        )  # fmt: skip
         self.worker_class = AppWorker
         self.scheduler = LeasedScheduler(conn)
         self._cleaned_at = 0.0

@@ -10,6 +10,7 @@ from redis.commands.core import Script
 from rq import Queue, Retry, get_current_job
 from rq.exceptions import DequeueTimeout, NoSuchJobError
 from rq.job import Job
+from rq.serializers import JSONSerializer
 from rq.utils import as_text
 
 from workers.defaults import (
@@ -19,12 +20,16 @@ from workers.defaults import (
     EVENT_RETRY_INTERVALS,
     EVENTS_QUEUE,
     FAILURE_TTL,
+    FINISHED_TTL,
     MAX_RETRY_AFTER,
     RETRY_INTERVALS,
     SEEN_EVENT_TTL,
 )
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
+# Jobs are JSON: data, never code. With rq's default (pickle), whoever could write to Redis
+# could make a worker run anything; with JSON they can at most queue our own functions.
+SERIALIZER = JSONSerializer
 
 
 def redis() -> Redis:
@@ -32,7 +37,7 @@ def redis() -> Redis:
 
 
 def get_queue(name: str, connection: Redis | None = None) -> Queue:
-    return Queue(name, connection=connection or redis())
+    return AppQueue(name, connection=connection or redis())
 
 
 def all_queues(connection: Redis) -> list[Queue]:
@@ -145,8 +150,7 @@ def enqueue_events(office: str, events: list[dict]) -> int:
             retry=retry,
             # rq logs a job's description; by default that is its arguments, with the user id.
             description=f"LINE event {event_id[:40] or '(no id)'} for {office}",
-            # Done, it is deleted at once: the job holds the raw event (LINE id, words).
-            result_ttl=0,
+            result_ttl=FINISHED_TTL,  # the job holds the raw event (LINE id, words)
             pipeline=capture,
         )
         if event_id:
@@ -166,8 +170,12 @@ class AppQueue(Queue):
     queue's intermediate list, removed in the same step that marks the job started, so a
     job is always somewhere in Redis (workers/recovery.requeue_stranded puts it back).
     Idle, a worker blocks on the first queue (chat events) for at most DEQUEUE_BLOCK
-    seconds before looking at the others again.
+    seconds before looking at the others again. Its jobs are JSON (SERIALIZER).
     """
+
+    def __init__(self, name: str = "default", connection: Redis | None = None, **kwargs):
+        kwargs.setdefault("serializer", SERIALIZER)
+        super().__init__(name, connection=connection, **kwargs)
 
     @classmethod
     def dequeue_any(cls, queues, timeout, connection, job_class=None, serializer=None,

@@ -78,7 +78,7 @@ def abandon_jobs_of(conn: Redis, queues: list[Queue], worker_name: str) -> int:
     """Mark the dead worker's started jobs as expired and let rq's cleanup retry them."""
     count = 0
     for queue in queues:
-        registry = StartedJobRegistry(queue.name, connection=conn)
+        registry = StartedJobRegistry(queue=queue)  # the queue's serializer, to retry its jobs
         for job_id, execution_id in registry.get_job_and_execution_ids(cleanup=False):
             try:
                 owner = Execution.fetch(execution_id, job_id, conn).worker_name

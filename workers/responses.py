@@ -10,7 +10,7 @@ from bot import db
 from survey.definition import Survey, parse_survey, survey_for_office
 from survey.models import SurveyVersion
 from survey.store import InvalidResponse, register_version, store_response
-from workers.defaults import FAILURE_TTL, RESPONSES_QUEUE
+from workers.defaults import FAILURE_TTL, FINISHED_TTL, RESPONSES_QUEUE
 from workers.queues import get_queue, no_more_retries, retry_policy
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ def enqueue_response(payload: dict) -> None:
         job_id=f"response-{payload['response_id']}",
         description=f"survey response {payload['response_id']}",  # not the comment (logged)
         failure_ttl=FAILURE_TTL,
-        result_ttl=0,  # stored, the job (a keyed hash, a comment) is deleted at once
+        result_ttl=FINISHED_TTL,  # stored, the job (a keyed hash, a comment) soon goes
         retry=retry_policy(),
     )
 

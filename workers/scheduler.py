@@ -18,12 +18,15 @@ from rq.scheduler import RQScheduler
 from rq.scripts import acquire_or_refresh_lock
 
 from workers.defaults import ALL_QUEUES, SCHEDULER_LOCK_TTL
+from workers.queues import SERIALIZER
 from workers.recovery import is_dead_here, process_name
 
 
 class LeasedScheduler(RQScheduler):
     def __init__(self, connection: Redis, queues=ALL_QUEUES):
-        super().__init__(list(queues), connection=connection, name=process_name())
+        super().__init__(
+            list(queues), connection=connection, name=process_name(), serializer=SERIALIZER
+        )
 
     def acquire_locks(self, auto_start: bool = False) -> set[str]:
         owned = set()

@@ -31,7 +31,7 @@ from workers.defaults import (
     JOB_HEARTBEAT_TTL,
     MAX_REDIS_RECONNECT_WAIT,
 )
-from workers.queues import AppQueue, all_queues, honour_retry_after
+from workers.queues import SERIALIZER, AppQueue, all_queues, honour_retry_after
 from workers.recovery import process_name
 
 
@@ -90,7 +90,7 @@ class AppWorker(SimpleWorker):
 
 def make_worker(app: Flask) -> AppWorker:
     conn = connect(app.config["REDIS_URL"], blocking=True)
-    return AppWorker(all_queues(conn), connection=conn, queue_class=AppQueue)
+    return AppWorker(all_queues(conn), connection=conn, queue_class=AppQueue, serializer=SERIALIZER)
 
 
 def run(app: Flask, *, burst: bool = False, max_jobs: int | None = None) -> None:

@@ -344,13 +344,18 @@ class Stack:
         return answer.status_code
 
     def queued_or_running(self) -> int:
-        """Jobs not finished yet: queued, running, or waiting for a retry."""
-        conn = self.app_redis
-        total = 0
+        """Jobs not finished yet: queued, on their way to a worker, running, or waiting for a
+        retry."""
+        return sum(self.unfinished().values())
+
+    def unfinished(self) -> dict[str, int]:
+        conn, found = self.app_redis, {}
         for queue in ("events", "responses", "default"):
-            total += conn.llen(f"rq:queue:{queue}")
-            total += conn.zcard(f"rq:wip:{queue}") + conn.zcard(f"rq:scheduled:{queue}")
-        return total
+            found[f"rq:queue:{queue}"] = conn.llen(f"rq:queue:{queue}")
+            found[f"rq:queue:{queue}:intermediate"] = conn.llen(f"rq:queue:{queue}:intermediate")
+            found[f"rq:wip:{queue}"] = conn.zcard(f"rq:wip:{queue}")
+            found[f"rq:scheduled:{queue}"] = conn.zcard(f"rq:scheduled:{queue}")
+        return {key: n for key, n in found.items() if n}
 
     def failed_jobs(self) -> list[str]:
         conn = self.app_redis

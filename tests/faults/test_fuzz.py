@@ -135,8 +135,10 @@ def test_generated_and_broken_bodies_never_break_the_service(stack_factory):
 def _failure_reasons(stack) -> list[str]:
     from rq.job import Job
 
+    from workers.queues import SERIALIZER
+
     reasons = []
     for job_id in stack.failed_jobs():
-        job = Job.fetch(job_id, connection=stack.app_redis)
+        job = Job.fetch(job_id, connection=stack.app_redis, serializer=SERIALIZER)
         reasons.append((job.latest_result().exc_string or "")[-300:])
     return reasons

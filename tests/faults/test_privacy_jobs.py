@@ -56,7 +56,7 @@ def test_erasure_and_retention_survive_killed_workers_and_redelivery(stack_facto
     stack = stack_factory(workers=2).start()
     stack.fake.storm("reply", rate=1.0, status=200, delay=0.2)
     users = [citizen(7000 + i) for i in range(scale(20, 200))]
-    aged = scale(2_000, 50_000)
+    aged = scale(10_000, 50_000)
     _questions(stack, users, aged)
     for user in users:
         stack.post([stack.event(sender.text_event(user, "ลบข้อมูลของฉัน"))])
@@ -86,8 +86,10 @@ def test_erasure_and_retention_survive_killed_workers_and_redelivery(stack_facto
         if pids and retention_kills < 2:
             os.kill(pids[0], signal.SIGKILL)
             retention_kills += 1
-        time.sleep(0.005)
-    wait_for(lambda: stack.queued_or_running() == 0, 120, "the retention job")
+        time.sleep(0.002)
+    wait_for(
+        lambda: stack.queued_or_running() == 0, 120, lambda: f"the jobs in {stack.unfinished()}"
+    )
     aged_left = stack.scalar("SELECT count(*) FROM qa_questions WHERE id LIKE 'old-%'")
     record(
         "privacy",
