@@ -19,7 +19,7 @@ BODY = 50  # events per webhook body
 
 def test_three_deliveries_of_each_event_are_handled_once(stack_factory):
     stack = stack_factory().start()
-    users = [citizen(i) for i in range(scale(600, 10_000))]
+    users = [citizen(i) for i in range(scale(600, 4_000))]
     events = [stack.event(sender.text_event(user, QUESTION)) for user in users]
     copies = [*events, *(({**e, "deliveryContext": {"isRedelivery": True}}) for e in events * 2)]
     random.Random(7).shuffle(copies)
