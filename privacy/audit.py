@@ -39,6 +39,12 @@ def record(office: str, actor: str, action: str, subject: str = "", detail: str 
         )
 
 
+def record_export(office: str, actor: str, name: str, date_from, date_to) -> None:
+    """Responses leave the system (their comments are citizens' own words)."""
+    period = f"{date_from or 'เริ่มต้น'} ถึง {date_to or 'ปัจจุบัน'}"
+    record(office, actor, "export", name, period)
+
+
 def entries(office: str, page: int = 1) -> tuple[int, list[AuditEntry]]:
     """The total and one page of the office's entries, newest first."""
     session = db.session()

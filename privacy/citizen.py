@@ -128,11 +128,16 @@ def _describe_questions(c: Citizen) -> list[str]:
         return ["ไม่มีคำถามที่ส่งถึงเจ้าหน้าที่"]
     lines = [f"คำถามที่ส่งถึงเจ้าหน้าที่ {len(questions)} เรื่อง"]
     for q in questions[:QUESTIONS_SHOWN]:
-        asked = q.text if len(q.text) <= 60 else q.text[:59] + "…"
-        lines.append(f"• “{asked}” — {STATUS.get(q.status, q.status)}")
+        lines.append(f"• “{_short(q.text)}” — {STATUS.get(q.status, q.status)}")
+        if q.answer:
+            lines.append(f"  คำตอบ: “{_short(q.answer)}”")
     if len(questions) > QUESTIONS_SHOWN:
         lines.append(f"และอีก {len(questions) - QUESTIONS_SHOWN} เรื่อง")
     return lines
+
+
+def _short(said: str) -> str:
+    return said if len(said) <= 60 else said[:59] + "…"
 
 
 def _erase_questions(c: Citizen) -> int:

@@ -167,9 +167,9 @@ def export(fmt: str):
             exports.response_header(survey),
             exports.iter_responses(session, f, survey, office),
         )
-    if what == "responses":  # comments are citizens' own words
-        period = f"{f.date_from or 'เริ่มต้น'} ถึง {f.date_to or 'ปัจจุบัน'}"
-        audit.record(office.slug, current_user().username, "export", f"{what}.{fmt}", period)
+    if what == "responses":
+        user = current_user().username
+        audit.record_export(office.slug, user, f"{what}.{fmt}", f.date_from, f.date_to)
     name = f"{office.slug}-{'ผลการประเมิน' if what == 'tally' else 'คำตอบ'}.{fmt}"
     disposition = (
         f"attachment; filename=\"{office.slug}-{what}.{fmt}\"; filename*=UTF-8''{quote(name)}"

@@ -198,3 +198,19 @@ def test_the_retention_job_removes_what_is_past_its_time(app, line):
     with app.app_context():
         again = apply_retention("nongbua")
     assert again == {"questions": 0, "survey_comments": 0, "audit": 0}
+
+
+def test_exports_from_the_dashboard_and_the_cli_are_in_the_audit_log(app, runner, tmp_path):
+    from bot.cli import main
+
+    staff = log_in(app, app.test_client(), "malee")
+    assert staff.get("/admin/dashboard/export.csv?what=responses").status_code == 200
+    staff.get("/admin/dashboard/export.csv?what=tally")  # figures only: no personal data
+    result = runner.invoke(main, ["export", "--office", "nongbua", "-o", str(tmp_path / "r.csv")])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        rows = db.session().scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [(r.actor, r.action, r.subject) for r in rows] == [
+        ("malee", "export", "responses.csv"),
+        ("tambon export (บนเครื่องแม่ข่าย)", "export", "r.csv"),
+    ]

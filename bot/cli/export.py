@@ -9,8 +9,10 @@ import click
 
 from bot.cli.common import make_app
 from bot.cli.survey import _day, _office
+from privacy import audit
 
 DATE = click.DateTime(["%Y-%m-%d"])
+CLI_ACTOR = "tambon export (บนเครื่องแม่ข่าย)"
 
 
 @click.command("export")
@@ -56,6 +58,7 @@ def export_command(office_slug, fmt, date_from, date_to, counter, what, output) 
             )
             _write(fmt, output, "ผลการประเมิน", header, rows)
         else:
+            audit.record_export(office.slug, CLI_ACTOR, output.name, f.date_from, f.date_to)
             total = exports.count_responses(session, f)
             with click.progressbar(length=total, label="ส่งออกคำตอบ", file=sys.stderr) as bar:
                 rows = exports.iter_responses(session, f, survey, office, progress=bar.update)
