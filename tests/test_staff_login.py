@@ -214,3 +214,13 @@ def test_a_next_with_a_line_break_is_a_bad_request_not_a_crash(client, staff):
         data={"username": staff, "password": PASSWORD, "csrf_token": token},
     )
     assert answer.status_code == 400
+
+
+def test_with_redis_away_a_login_is_refused_politely_unchecked(app, client, staff):
+    import redis
+
+    token = _csrf(client)
+    app.extensions["tambon.redis"] = redis.Redis(unix_socket_path="/nonexistent/redis.sock")
+    answer = _login(client, staff, PASSWORD, token)
+    assert answer.status_code == 503
+    assert "ระบบขัดข้องชั่วคราว" in answer.get_data(as_text=True)

@@ -24,6 +24,7 @@ from flask import (
     session,
     url_for,
 )
+from redis.exceptions import RedisError
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -137,11 +138,14 @@ def login():
     attempt = Attempt(None)
     if request.method == "POST":
         next_page = _safe_next(request.args.get("next"))
-        attempt = authenticate(
-            request.form.get("username", "").strip(),
-            request.form.get("password", ""),
-            client_address(),
-        )
+        try:
+            attempt = authenticate(
+                request.form.get("username", "").strip(),
+                request.form.get("password", ""),
+                client_address(),
+            )
+        except RedisError:  # attempts cannot be counted: none is checked
+            attempt = Attempt(None, "ระบบขัดข้องชั่วคราว กรุณาลองใหม่อีกครั้งในอีกสักครู่", 503)
         if attempt.user is not None:
             session.clear()  # a new session on login: no fixation
             session.permanent = True
