@@ -68,6 +68,10 @@ def operation(name: str):
                     "body": request.get_json(silent=True) if request.is_json else None,
                 }
             )
+            if fault is not None and fault.delay:
+                # Recorded first: LINE has acted by now; only its answer is late. (Recorded
+                # after the delay, a test could count the calls before this one showed up.)
+                time.sleep(fault.delay)
             return answer
 
         return wrapper
@@ -76,8 +80,6 @@ def operation(name: str):
 
 
 def _faulty(fault: Fault, answer):
-    if fault.delay:
-        time.sleep(fault.delay)
     if fault.status == 200 and answer is not None:
         return answer
     response, status = _answer(fault.status, f"injected failure {fault.status}")
