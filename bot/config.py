@@ -9,6 +9,7 @@ from pathlib import Path
 from dotenv import load_dotenv
 
 from bot.exceptions import ConfigError
+from bot.security.startup import check_secret_key
 
 DEFAULT_LINE_API = "https://api.line.me"
 DEFAULT_LINE_DATA_API = "https://api-data.line.me"
@@ -101,6 +102,4 @@ def resolve_derived(config: dict) -> None:
 
 
 def check_settings(config: dict) -> None:
-    from bot.security.startup import check_secret_key
-
     check_secret_key(config.get("SECRET_KEY", ""), config["TAMBON_ENV"] == "production")

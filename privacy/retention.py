@@ -5,9 +5,10 @@ and a run a crash interrupts keeps what it did; the retry does the rest."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Executable, Select, delete, select, update
 
 from bot import db
 from bot.offices import Office
@@ -29,42 +30,40 @@ def apply(office: Office, now: datetime) -> dict[str, int]:
     from survey.models import Response  # late: survey imports the bot
 
     keep = office.privacy.retention
-    aged = {
-        "questions": (
-            Question.id,
-            [Question.office == office.slug,
-             Question.asked_at < now - timedelta(days=keep.questions_days)],
+    questions = select(Question.id).where(
+        Question.office == office.slug,
+        Question.asked_at < now - timedelta(days=keep.questions_days),
+    )
+    comments = select(Response.id).where(
+        Response.office == office.slug,
+        Response.comment.is_not(None),
+        Response.submitted_at < now - timedelta(days=keep.survey_comments_days),
+    )
+    entries = select(AuditEntry.id).where(
+        AuditEntry.office == office.slug,
+        AuditEntry.at < now - timedelta(days=keep.audit_days),
+    )
+    removed = {
+        "questions": _in_batches(
+            questions, lambda ids: delete(Question).where(Question.id.in_(ids))
         ),
-        "survey_comments": (
-            Response.id,
-            [Response.office == office.slug, Response.comment.is_not(None),
-             Response.submitted_at < now - timedelta(days=keep.survey_comments_days)],
+        "survey_comments": _in_batches(  # the scores stay: only the free text goes
+            comments, lambda ids: update(Response).where(Response.id.in_(ids)).values(comment=None)
         ),
-        "audit": (
-            AuditEntry.id,
-            [AuditEntry.office == office.slug,
-             AuditEntry.at < now - timedelta(days=keep.audit_days)],
-        ),
-    }  # fmt: skip
-    removed = {kind: _in_batches(kind, key, where) for kind, (key, where) in aged.items()}
+        "audit": _in_batches(entries, lambda ids: delete(AuditEntry).where(AuditEntry.id.in_(ids))),
+    }
     if any(removed.values()):
         said = ", ".join(f"{KINDS[kind]} {n:,}" for kind, n in removed.items() if n)
         audit.record(office.slug, audit.SYSTEM, "retention", detail=said)
     return removed
 
 
-def _in_batches(kind: str, key, where: list) -> int:
-    from survey.models import Response
-
+def _in_batches(aged: Select, change: Callable[[list], Executable]) -> int:
+    """Apply `change` to the rows `aged` selects, BATCH ids per transaction; how many."""
     total = 0
     while True:
         with db.transaction() as session:
-            ids = list(session.scalars(select(key).where(*where).limit(BATCH)))
+            ids = list(session.scalars(aged.limit(BATCH)))
             if not ids:
                 return total
-            table = key.class_
-            if table is Response:  # the scores stay: only the free text goes
-                statement = update(Response).where(Response.id.in_(ids)).values(comment=None)
-            else:
-                statement = delete(table).where(key.in_(ids))
-            total += session.execute(statement).rowcount
+            total += session.execute(change(ids)).rowcount

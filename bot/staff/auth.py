@@ -33,6 +33,7 @@ from bot.models import ROLES, StaffUser
 from bot.security import throttle
 from bot.security.network import client_address
 from privacy.keys import keyed_hash
+from workers.queues import redis
 
 bp = Blueprint("auth", __name__, url_prefix="/admin")
 MAX_FAILED_LOGINS = 5  # per account and address, in LOGIN_WINDOW
@@ -73,9 +74,10 @@ def create_user(office: str, username: str, password: str, role: str) -> StaffUs
 
 
 def authenticate(username: str, password: str, address: str) -> Attempt:
-    conn = current_app.extensions["tambon.redis"]
-    if throttle.over(conn, f"tambon:login:from:{address}", MAX_ATTEMPTS_PER_ADDRESS, LOGIN_WINDOW):
-        wait = throttle.minutes_left(conn, f"tambon:login:from:{address}")
+    conn = redis()
+    per_address = f"tambon:login:from:{address}"
+    if throttle.over(conn, per_address, MAX_ATTEMPTS_PER_ADDRESS, LOGIN_WINDOW):
+        wait = throttle.minutes_left(conn, per_address)
         return Attempt(None, f"มีการเข้าสู่ระบบจากเครื่องนี้บ่อยเกินไป กรุณาลองใหม่ในอีก {wait} นาที", 429)
     account = f"tambon:login:fail:{keyed_hash('login', username.casefold())[:32]}"
     pair = f"{account}:{address}"
